@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using CommandCenter.Core.Data;
+using CommandCenter.Core.Features.Org;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace CommandCenter.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Everything Core offers: one NpgsqlDataSource, stores, feature services, options, the city clock.</summary>
+    public static IServiceCollection AddCommandCenterCore(this IServiceCollection services)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<CityOptions>().BindConfiguration(CityOptions.Section).ValidateDataAnnotations()
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "City:TimeZone is not a known time zone")
+            .ValidateOnStart();
+
+        // The data source is built lazily so a missing connection string is reported by DatabaseStartup, with advice.
+        services.AddSingleton(sp => NpgsqlDataSource.Create(
+            Database.RequireConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(Database.ConnectionName))));
+
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<DatabaseStartup>();
+        services.AddSingleton<CityClock>();
+        services.AddSingleton<OrgStore>();
+        services.AddSingleton<OrgService>();
+        return services;
+    }
+}

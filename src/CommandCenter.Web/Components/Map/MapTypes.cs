@@ -1,0 +1,11 @@
+namespace CommandCenter.Web.Components.Map;
+
+/// <summary>What the map draws: district outlines from a GeoJSON URL, labelled and shaded per district.</summary>
+/// <param name="GeoJsonUrl">A FeatureCollection whose feature ids are district adcodes (WGS84).</param>
+/// <param name="Labels">adcode → label text (plain text, never HTML).</param>
+/// <param name="Values">adcode → value for the shading; districts without a value are drawn unshaded.</param>
+/// <param name="Dark">Draw for a dark background (wall theme).</param>
+public sealed record MapLayers(string GeoJsonUrl, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, double> Values, bool Dark);
+
+/// <summary>Initial view and optional tiles (none by default: no tile server is assumed).</summary>
+public sealed record MapView(double[] Center, double Zoom, string? TileUrl);

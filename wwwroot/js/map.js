@@ -1,0 +1,72 @@
+// Leaflet interop for the LeafletMap component. Text is always set with textContent, never as HTML.
+import { loadScript } from './load.js';
+
+const palette = { light: ['#dbe8f6', '#a9c7ea', '#6fa0d8', '#3a76bd', '#1b4f8f'], dark: ['#10263f', '#173a61', '#1f5288', '#2a6fb3', '#3d8fe0'] };
+const geoCache = new Map();
+
+function fetchGeo(url) {
+    if (!geoCache.has(url)) {
+        geoCache.set(url, fetch(url).then(r => {
+            if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+            return r.json();
+        }));
+    }
+    return geoCache.get(url);
+}
+
+function shade(value, min, max, colours) {
+    if (value === undefined || value === null) return 'transparent';
+    const t = max > min ? (value - min) / (max - min) : 0.5;
+    return colours[Math.min(colours.length - 1, Math.floor(t * colours.length))];
+}
+
+function labelIcon(text) {
+    const span = document.createElement('span');
+    span.textContent = text;
+    return L.divIcon({ className: 'district-label', html: span, iconSize: null });
+}
+
+export async function create(element, view, dotnet) {
+    await loadScript('lib/leaflet/leaflet.js');
+    const map = L.map(element, { attributionControl: false, zoomSnap: 0.25, minZoom: 6, maxZoom: 18 });
+    map.setView([view.center[1], view.center[0]], view.zoom);
+    if (view.tileUrl) L.tileLayer(view.tileUrl, { maxZoom: 18 }).addTo(map);
+    const outlines = L.layerGroup().addTo(map);
+    const labels = L.layerGroup().addTo(map);
+    const resize = new ResizeObserver(() => map.invalidateSize());
+    resize.observe(element);
+
+    return {
+        async setLayers(layers) {
+            element.dataset.ready = 'false';
+            const geo = await fetchGeo(layers.geoJsonUrl);
+            const colours = layers.dark ? palette.dark : palette.light;
+            const values = Object.values(layers.values);
+            const min = Math.min(...values), max = Math.max(...values);
+            outlines.clearLayers();
+            labels.clearLayers();
+            const shapes = L.geoJSON(geo, {
+                style: f => ({
+                    color: layers.dark ? '#5fa8ff' : '#15315a', weight: 1.5, opacity: 0.9,
+                    fillColor: shade(layers.values[f.id], min, max, colours), fillOpacity: 0.85,
+                }),
+                onEachFeature: (f, layer) => {
+                    layer.on('click', () => dotnet.invokeMethodAsync('DistrictClicked', f.id));
+                    layer.on('mouseover', () => layer.setStyle({ weight: 3 }));
+                    layer.on('mouseout', () => layer.setStyle({ weight: 1.5 }));
+                },
+            }).addTo(outlines);
+            for (const f of geo.features) {
+                const text = layers.labels[f.id] ?? f.properties.name;
+                const [lon, lat] = f.properties.center;
+                L.marker([lat, lon], { icon: labelIcon(text), interactive: false, keyboard: false }).addTo(labels);
+            }
+            map.fitBounds(shapes.getBounds(), { padding: [12, 12] });
+            element.dataset.ready = 'true';
+        },
+        dispose() {
+            resize.disconnect();
+            map.remove();
+        },
+    };
+}
