@@ -17,24 +17,37 @@ public sealed class DatabaseMigrator(ILogger<DatabaseMigrator> logger)
         await EnsureReachableAsync(connectionString, ct);
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new DbUpLog(logger));
 
+        // Session lock on a pooled connection: released explicitly, or the pool would keep it held.
         await using var lockConn = new NpgsqlConnection(connectionString);
         await lockConn.OpenAsync(ct);
-        await using (var cmd = new NpgsqlCommand($"select pg_advisory_lock({MigrationLockKey})", lockConn))
-            await cmd.ExecuteNonQueryAsync(ct);
-
-        var result = DeployChanges.To.PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("sql.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .JournalToPostgresqlTable("public", "schemaversions")
-            .LogTo(new DbUpLog(logger))
-            .Build()
-            .PerformUpgrade();
+        await ExecuteAsync(lockConn, $"select pg_advisory_lock({MigrationLockKey})", ct);
+        DbUp.Engine.DatabaseUpgradeResult result;
+        try
+        {
+            result = DeployChanges.To.PostgresqlDatabase(connectionString)
+                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("sql.", StringComparison.Ordinal))
+                .WithTransactionPerScript()
+                .JournalToPostgresqlTable("public", "schemaversions")
+                .LogTo(new DbUpLog(logger))
+                .Build()
+                .PerformUpgrade();
+        }
+        finally
+        {
+            await ExecuteAsync(lockConn, $"select pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+        }
 
         if (!result.Successful)
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
         var applied = result.Scripts.Select(s => s.Name).ToList();
         logger.LogInformation("Database {Database} is up to date ({Applied} scripts applied)", Database.Describe(connectionString), applied.Count);
         return applied;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Fails fast with an actionable message instead of a driver stack trace.</summary>
