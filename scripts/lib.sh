@@ -104,6 +104,8 @@ _cc_pg_password() {
 }
 
 # cc_pg_start NAME PORT — starts (initialising once) the private cluster NAME on 127.0.0.1:PORT.
+# Sets CC_PG_STARTED=1 when this call started the server, 0 when it was already running.
+CC_PG_STARTED=0
 cc_pg_start() {
   local name=$1 port=$2 bin base data log sock password pwtmp running_port deadline
   bin="$(_cc_pg_bin)" || return 1
@@ -157,6 +159,7 @@ cc_pg_start() {
       cc_die "cluster '$name' is already running on port $running_port, not $port (scripts: cc_pg_stop $name)"
       return 1
     fi
+    CC_PG_STARTED=0
     return 0
   fi
 
@@ -170,6 +173,7 @@ EOF
   _cc_chown_server "$data/commandcenter.conf"
 
   # pg_ctl copes with a stale postmaster.pid and waits (up to 30 s) until connections are accepted.
+  CC_PG_STARTED=1
   if ! _cc_pg_as_server "$bin/pg_ctl" start -D "$data" -l "$log" -w -t 30 >/dev/null 2>&1; then
     tail -n 20 "$log" >&2
     cc_die "PostgreSQL cluster '$name' failed to start on 127.0.0.1:$port or was not ready within 30 s (log: $log)"

@@ -30,15 +30,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// A fresh context (own cookies, so culture choices don't leak between tests) on the app,
-    /// with a Beijing user's browser locale and time zone.
+    /// in an English browser far from Beijing: the app must still default to zh-CN and show city time.
     /// </summary>
     public async Task<IBrowserContext> NewContextAsync(string baseUrl, int width = 1600, int height = 900)
     {
         var context = await Browser.NewContextAsync(new()
         {
             BaseURL = baseUrl,
-            Locale = "zh-CN",
-            TimezoneId = "Asia/Shanghai",
+            Locale = "en-US", // an English browser still gets the zh-CN default
+            TimezoneId = "America/New_York", // times shown are the city's, not the PC's
             ViewportSize = new() { Width = width, Height = height },
         });
         context.SetDefaultTimeout(TimeoutMs);

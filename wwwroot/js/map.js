@@ -20,10 +20,33 @@ function shade(value, min, max, colours) {
     return colours[Math.min(colours.length - 1, Math.floor(t * colours.length))];
 }
 
+// Hides labels that would overlap a label of a larger district; run again after every zoom.
+function declutter(markers) {
+    const kept = [];
+    for (const marker of markers) {
+        const el = marker.getElement();
+        if (!el) continue;
+        el.classList.remove('district-label--hidden');
+        const box = el.firstChild.getBoundingClientRect();
+        const clash = kept.some(k => box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top);
+        if (clash) el.classList.add('district-label--hidden'); else kept.push(box);
+    }
+}
+
+function textTooltip(text) {
+    const span = document.createElement('span');
+    span.textContent = text;
+    return span;
+}
+
 function labelIcon(text) {
     const span = document.createElement('span');
     span.textContent = text;
     return L.divIcon({ className: 'district-label', html: span, iconSize: null });
+}
+
+function boundsArea(b) {
+    return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
 }
 
 export async function create(element, view, dotnet) {
@@ -33,6 +56,9 @@ export async function create(element, view, dotnet) {
     if (view.tileUrl) L.tileLayer(view.tileUrl, { maxZoom: 18 }).addTo(map);
     const outlines = L.layerGroup().addTo(map);
     const labels = L.layerGroup().addTo(map);
+    let markers = [];
+    const relabel = () => requestAnimationFrame(() => declutter(markers));
+    map.on('zoomend resize', relabel);
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(element);
 
@@ -51,17 +77,23 @@ export async function create(element, view, dotnet) {
                     fillColor: shade(layers.values[f.id], min, max, colours), fillOpacity: 0.85,
                 }),
                 onEachFeature: (f, layer) => {
+                    const value = layers.values[f.id];
+                    const name = layers.labels[f.id] ?? f.properties.name;
+                    layer.bindTooltip(textTooltip(value === undefined ? name : `${name}  ${value}`), { sticky: true });
                     layer.on('click', () => dotnet.invokeMethodAsync('DistrictClicked', f.id));
                     layer.on('mouseover', () => layer.setStyle({ weight: 3 }));
                     layer.on('mouseout', () => layer.setStyle({ weight: 1.5 }));
                 },
             }).addTo(outlines);
-            for (const f of geo.features) {
+            // Larger districts label first, so small central ones give way when zoomed out.
+            const byArea = shapes.getLayers().map(l => ({ f: l.feature, size: boundsArea(l.getBounds()) })).sort((a, b) => b.size - a.size);
+            markers = byArea.map(({ f }) => {
                 const text = layers.labels[f.id] ?? f.properties.name;
                 const [lon, lat] = f.properties.center;
-                L.marker([lat, lon], { icon: labelIcon(text), interactive: false, keyboard: false }).addTo(labels);
-            }
-            map.fitBounds(shapes.getBounds(), { padding: [12, 12] });
+                return L.marker([lat, lon], { icon: labelIcon(text), interactive: false, keyboard: false }).addTo(labels);
+            });
+            map.fitBounds(shapes.getBounds(), { padding: [12, 12], animate: false });
+            relabel();
             element.dataset.ready = 'true';
         },
         dispose() {

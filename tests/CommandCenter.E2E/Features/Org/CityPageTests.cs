@@ -64,6 +64,18 @@ public sealed class CityPageTests(AppFixture app, BrowserFixture browser)
             Assert.Equal(1080, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
         }, width: 1920, height: 1080);
 
+    [Fact]
+    public Task Clock_BrowserInNewYork_ShowsBeijingTime() =>
+        PageSession.RunAsync(browser, app, nameof(Clock_BrowserInNewYork_ShowsBeijingTime), async page =>
+        {
+            await OpenCityAsync(page);
+
+            var shown = DateTime.ParseExact((await page.Locator("#city-clock").InnerTextAsync()).Trim(), "yyyy-MM-dd HH:mm:ss", null);
+
+            var beijing = DateTime.UtcNow.AddHours(8);
+            Assert.InRange(shown, beijing.AddMinutes(-2), beijing.AddMinutes(2));
+        });
+
     private static async Task OpenCityAsync(IPage page)
     {
         await page.GotoAsync("/");
