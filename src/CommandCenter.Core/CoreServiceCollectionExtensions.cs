@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using CommandCenter.Core.Data;
+using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org;
+using Microsoft.AspNetCore.Identity;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +31,16 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CityClock>();
         services.AddSingleton<OrgStore>();
         services.AddSingleton<OrgService>();
+
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<AuditStore>();
+        services.AddSingleton<SignInService>();
+        services.AddSingleton<IdentityAdminService>();
+        services.AddSingleton<DemoAccounts>();
+        services.AddSingleton<DataProtectionKeyStore>();
         return services;
     }
 }

@@ -56,6 +56,7 @@ export async function create(element, view, dotnet) {
     if (view.tileUrl) L.tileLayer(view.tileUrl, { maxZoom: 18 }).addTo(map);
     const outlines = L.layerGroup().addTo(map);
     const labels = L.layerGroup().addTo(map);
+    const points = L.layerGroup().addTo(map);
     let markers = [];
     const relabel = () => requestAnimationFrame(() => declutter(markers));
     map.on('zoomend resize', relabel);
@@ -71,10 +72,12 @@ export async function create(element, view, dotnet) {
             const min = Math.min(...values), max = Math.max(...values);
             outlines.clearLayers();
             labels.clearLayers();
+            points.clearLayers();
+            const faint = id => layers.focus && layers.focus !== id;
             const shapes = L.geoJSON(geo, {
                 style: f => ({
-                    color: layers.dark ? '#5fa8ff' : '#15315a', weight: 1.5, opacity: 0.9,
-                    fillColor: shade(layers.values[f.id], min, max, colours), fillOpacity: 0.85,
+                    color: layers.dark ? '#5fa8ff' : '#15315a', weight: faint(f.id) ? 0.75 : 1.5, opacity: faint(f.id) ? 0.4 : 0.9,
+                    fillColor: shade(layers.values[f.id], min, max, colours), fillOpacity: faint(f.id) ? 0.15 : 0.85,
                 }),
                 onEachFeature: (f, layer) => {
                     const value = layers.values[f.id];
@@ -87,12 +90,17 @@ export async function create(element, view, dotnet) {
             }).addTo(outlines);
             // Larger districts label first, so small central ones give way when zoomed out.
             const byArea = shapes.getLayers().map(l => ({ f: l.feature, size: boundsArea(l.getBounds()) })).sort((a, b) => b.size - a.size);
-            markers = byArea.map(({ f }) => {
+            markers = byArea.filter(({ f }) => !faint(f.id)).map(({ f }) => {
                 const text = layers.labels[f.id] ?? f.properties.name;
                 const [lon, lat] = f.properties.center;
                 return L.marker([lat, lon], { icon: labelIcon(text), interactive: false, keyboard: false }).addTo(labels);
             });
-            map.fitBounds(shapes.getBounds(), { padding: [12, 12], animate: false });
+            for (const p of layers.points ?? []) {
+                L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1, color: '#ffffff', fillColor: '#c8102e', fillOpacity: 0.9, className: 'street-point' })
+                    .bindTooltip(textTooltip(p.label)).addTo(points);
+            }
+            const focused = shapes.getLayers().find(l => l.feature.id === layers.focus);
+            map.fitBounds((focused ?? shapes).getBounds(), { padding: [12, 12], animate: false });
             relabel();
             element.dataset.ready = 'true';
         },

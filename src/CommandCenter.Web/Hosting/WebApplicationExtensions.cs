@@ -1,5 +1,7 @@
 using CommandCenter.Core.Data;
 using CommandCenter.Web.Components;
+using CommandCenter.Web.Features.Identity;
+using CommandCenter.Web.Features.Org;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -29,17 +31,21 @@ public static class WebApplicationExtensions
 
     public static WebApplication UseCommandCenterWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         app.UseRequestLocalization();
         var contentTypes = new FileExtensionContentTypeProvider();
         contentTypes.Mappings[".geojson"] = "application/geo+json";
         app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = contentTypes });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapGet("/culture/{culture}", SetCulture);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapGet("/culture/{culture}", SetCulture).AllowAnonymous();
+        app.MapIdentityEndpoints();
+        app.MapOrgApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

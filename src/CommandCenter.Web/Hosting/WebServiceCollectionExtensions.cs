@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using CommandCenter.Core;
 using CommandCenter.Core.Data;
+using CommandCenter.Web.Features.Identity;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor;
@@ -30,6 +31,10 @@ public static class WebServiceCollectionExtensions
             // The cookie set by the culture switch decides; the browser's Accept-Language does not (zh-CN is the default).
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
+
+        services.AddCommandCenterIdentity();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<AccessDeniedHandler>();
 
         services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: ["db"]);
         return services;

@@ -41,3 +41,5 @@ public sealed record CityOverview(IReadOnlyList<DistrictSummary> Districts, int 
 {
     public int StreetUnits => Districts.Sum(d => d.StreetUnits);
 }
+
+public sealed record DistrictDetail(DistrictSummary District, IReadOnlyList<StreetUnit> StreetUnits);

@@ -1,3 +1,4 @@
+using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org.Geo;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,22 @@ public sealed class OrgService(OrgStore store, IOptions<CityOptions> options, IH
     public Task<IReadOnlyList<Department>> ListDepartmentsAsync(CancellationToken ct = default) => store.ListDepartmentsAsync(ct);
 
     public Task<IReadOnlyList<Category>> ListCategoriesAsync(CancellationToken ct = default) => store.ListCategoriesAsync(ct);
+
+    /// <summary>One district with its street units, if the caller's scope reaches it.</summary>
+    /// <exception cref="AccessDeniedException">The district is outside <paramref name="scope"/>.</exception>
+    public async Task<DistrictDetail?> GetDistrictAsync(AccessScope scope, string adcode, CancellationToken ct = default)
+    {
+        scope.EnsureDistrict(adcode);
+        var district = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Adcode == adcode);
+        return district is null ? null : new DistrictDetail(district, await store.ListStreetUnitsAsync(adcode, ct));
+    }
+
+    /// <summary>Street units the caller may see: its own district's for district-bound roles, else all (or one district's).</summary>
+    public Task<IReadOnlyList<StreetUnit>> ListStreetUnitsAsync(AccessScope scope, string? districtAdcode = null, CancellationToken ct = default)
+    {
+        if (districtAdcode is not null) scope.EnsureDistrict(districtAdcode);
+        return store.ListStreetUnitsAsync(districtAdcode ?? scope.DistrictFilter, ct);
+    }
 
     public string PackDirectory => Path.GetFullPath(options.Value.PackDirectory, host.ContentRootPath);
 

@@ -5,7 +5,12 @@ namespace CommandCenter.Web.Components.Map;
 /// <param name="Labels">adcode → label text (plain text, never HTML).</param>
 /// <param name="Values">adcode → value for the shading; districts without a value are drawn unshaded.</param>
 /// <param name="Dark">Draw for a dark background (wall theme).</param>
-public sealed record MapLayers(string GeoJsonUrl, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, double> Values, bool Dark);
+/// <param name="Focus">A district to zoom to and highlight; the others are drawn faint.</param>
+/// <param name="Points">Point markers (e.g. street units) with plain-text tooltips.</param>
+public sealed record MapLayers(string GeoJsonUrl, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, double> Values, bool Dark,
+    string? Focus = null, IReadOnlyList<MapPoint>? Points = null);
+
+public sealed record MapPoint(double Lon, double Lat, string Label);
 
 /// <summary>Initial view and optional tiles (none by default: no tile server is assumed).</summary>
 public sealed record MapView(double[] Center, double Zoom, string? TileUrl);

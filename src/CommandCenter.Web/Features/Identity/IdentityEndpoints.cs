@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using CommandCenter.Core.Features.Identity;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Features.Identity;
+
+public static class IdentityEndpoints
+{
+    public static void MapIdentityEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/logout", LogoutAsync).RequireAuthorization(Policies.SignedIn);
+        app.MapGet("/device/signin", DeviceSignInAsync).AllowAnonymous();
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery, SignInService signIn)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+            return TypedResults.Problem("The form expired. Reload the page and try again.", statusCode: StatusCodes.Status400BadRequest);
+        await signIn.RecordSignOutAsync(http.User.ToActor(Ip(http)), http.RequestAborted);
+        await http.SignOutAsync(AuthSchemes.Cookie);
+        return TypedResults.LocalRedirect("/login");
+    }
+
+    /// <summary>Exchanges a wall device's kiosk token for a long-lived cookie, then drops the token from the URL.</summary>
+    private static async Task<IResult> DeviceSignInAsync(string? token, HttpContext http, SignInService signIn, TimeProvider time, IOptions<AccountOptions> options)
+    {
+        if (string.IsNullOrEmpty(token) || await signIn.DeviceSignInAsync(token, new Actor("anonymous", Ip(http)), http.RequestAborted) is not { } device)
+            return TypedResults.Problem("This kiosk link is not valid or was revoked. Ask an administrator for a new one.", statusCode: StatusCodes.Status403Forbidden);
+
+        var now = time.GetUtcNow();
+        await http.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(CommandCenterClaims.ForDevice(device, AuthSchemes.Cookie)),
+            new AuthenticationProperties { IsPersistent = true, AllowRefresh = true, IssuedUtc = now, ExpiresUtc = now + options.Value.DeviceSessionLifetime });
+        return TypedResults.LocalRedirect("/");
+    }
+
+    public static string? Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+}

@@ -1,0 +1,87 @@
+using System.Threading.RateLimiting;
+using CommandCenter.Core.Features.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Features.Identity;
+
+public static class IdentityRegistration
+{
+    public const string ApiRateLimit = "api-client";
+
+    /// <summary>Cookie sign-in for people and wall devices, API keys for machines, policies, shared keys, per-client rate limits.</summary>
+    public static IServiceCollection AddCommandCenterIdentity(this IServiceCollection services)
+    {
+        // One key ring in PostgreSQL for every node: restarts and second nodes keep cookies and forms valid.
+        services.AddDataProtection().SetApplicationName("CommandCenter");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<DataProtectionKeyStore>((o, store) => o.XmlRepository = store);
+
+        services.AddMemoryCache();
+        services.AddSingleton<SessionCheck>();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
+
+        services.AddAuthentication(AuthSchemes.Cookie)
+            .AddCookie(AuthSchemes.Cookie)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+        services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
+            .Configure<IOptions<AccountOptions>>((o, account) =>
+            {
+                o.Cookie.Name = "cc.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/access-denied";
+                o.ReturnUrlParameter = "returnUrl";
+                o.ExpireTimeSpan = account.Value.SessionIdleTimeout;
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = async ctx =>
+                {
+                    if (ctx.Principal is null || !await ctx.HttpContext.RequestServices.GetRequiredService<SessionCheck>().IsValidAsync(ctx.Principal))
+                    {
+                        ctx.RejectPrincipal();
+                        await ctx.HttpContext.SignOutAsync(AuthSchemes.Cookie);
+                    }
+                };
+                // APIs answer with status codes, never with a redirect to the sign-in page.
+                o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+            });
+
+        services.AddAuthorization(Policies.Add);
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (ctx, _) =>
+            {
+                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    ctx.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString();
+                return ValueTask.CompletedTask;
+            };
+            o.AddPolicy(ApiRateLimit, http => http.User.KindOf() == CommandCenterClaims.ApiClientKind
+                && int.TryParse(http.User.FindFirst(CommandCenterClaims.RateLimit)?.Value, out var perMinute)
+                ? RateLimitPartition.GetFixedWindowLimiter($"{http.User.IdOf()}:{perMinute}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("people"));
+        });
+        return services;
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/open311"))
+            ctx.Response.StatusCode = status;
+        else
+            ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
