@@ -16,3 +16,6 @@ if (!await app.PrepareDatabaseAsync())
 app.UseCommandCenterWeb();
 await app.RunAsync();
 return 0;
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -10,7 +10,8 @@ namespace CommandCenter.Testing;
 /// <summary>Core composed exactly as the app composes it, against a given database, rooted at the repository.</summary>
 public static class CoreServices
 {
-    public static ServiceProvider Create(string connectionString, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Runs after Core is added: replace services here (e.g. a FakeTimeProvider).</param>
+    public static ServiceProvider Create(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{Database.ConnectionName}"] = connectionString })
@@ -21,13 +22,14 @@ public static class CoreServices
         services.AddSingleton<IHostEnvironment>(new TestHostEnvironment(RepoPaths.Root));
         services.AddLogging();
         services.AddCommandCenterCore();
+        configure?.Invoke(services);
         return services.BuildServiceProvider(validateScopes: true);
     }
 
     /// <summary>Migrates and loads the city pack, as the app does before it serves.</summary>
-    public static async Task<ServiceProvider> CreateStartedAsync(string connectionString)
+    public static async Task<ServiceProvider> CreateStartedAsync(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var sp = Create(connectionString);
+        var sp = Create(connectionString, settings, configure);
         await sp.GetRequiredService<DatabaseStartup>().RunAsync();
         return sp;
     }
