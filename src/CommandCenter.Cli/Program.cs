@@ -1,9 +1,17 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Data;
+using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org.Geo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
 
 // Adding a command = one entry here + one static method below.
 Command[] commands =
 [
     new("build-city-pack", "--node-modules <dir> --out <dir>", "Build the Beijing city pack from npm packages.", BuildCityPack),
+    new("create-admin", "--user <name> [--display-name <text>]",
+        "Create an administrator in the configured database (password from CC_ADMIN_PASSWORD or the first line of stdin).", CreateAdmin),
 ];
 
 return Cli.Run(args, commands);
@@ -16,6 +24,48 @@ static int BuildCityPack(CliOptions options)
     var vertices = pack.Districts.Sum(d => GeoMath.VertexCount(d.Geometry));
     Console.WriteLine($"city pack: {pack.Districts.Count} districts, {pack.StreetUnits.Count} units, {vertices} vertices -> {Path.GetFullPath(outDir)}");
     return 0;
+}
+
+static int CreateAdmin(CliOptions options)
+{
+    var password = Environment.GetEnvironmentVariable("CC_ADMIN_PASSWORD") ?? Console.In.ReadLine()
+        ?? throw new UsageException("give the password in CC_ADMIN_PASSWORD or on stdin");
+    using var host = AppHost.Build();
+    try
+    {
+        host.Services.GetRequiredService<DatabaseStartup>().RunAsync().GetAwaiter().GetResult();
+        var draft = new UserDraft(options.Required("user"), options.Optional("display-name") ?? "Administrator", [Roles.Admin]);
+        var user = host.Services.GetRequiredService<IdentityAdminService>()
+            .CreateUserAsync(new Actor("cli"), draft, password).GetAwaiter().GetResult();
+        Console.WriteLine($"created administrator '{user.UserName}' (id {user.Id})");
+        return 0;
+    }
+    catch (Exception e) when (e is IdentityValidationException or DatabaseUnavailableException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+}
+
+/// <summary>Core composed as the web app composes it: the repository's appsettings.json plus environment variables.</summary>
+internal static class AppHost
+{
+    public static IHost Build()
+    {
+        var root = FindContentRoot();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root, Args = [] });
+        // Commands print their own result; only problems are logged, as plain text.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:Console:FormatterName", "simple")]);
+        builder.Services.AddCommandCenterCore();
+        return builder.Build();
+    }
+
+    private static string FindContentRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln"))) return dir.FullName;
+        return AppContext.BaseDirectory;
+    }
 }
 
 internal sealed record Command(string Name, string Arguments, string Description, Func<CliOptions, int> Run);
@@ -41,6 +91,8 @@ internal sealed class CliOptions
             values[name[2..]] = e.Current;
         }
     }
+
+    public string? Optional(string name) => values.GetValueOrDefault(name);
 
     public string Required(string name) =>
         values.TryGetValue(name, out var value) ? value : throw new UsageException($"--{name} is required");

@@ -61,7 +61,6 @@ public static class WebApplicationExtensions
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps });
 
-        var local = redirect is { Length: > 0 } && redirect[0] == '/' && !redirect.StartsWith("//") && !redirect.StartsWith("/\\");
-        return TypedResults.LocalRedirect(local ? redirect! : "/");
+        return TypedResults.LocalRedirect(LocalUrls.OrHome(redirect));
     }
 }

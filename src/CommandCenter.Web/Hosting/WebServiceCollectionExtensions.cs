@@ -32,7 +32,7 @@ public static class WebServiceCollectionExtensions
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
 
-        services.AddCommandCenterIdentity();
+        services.AddCommandCenterIdentity(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<AccessDeniedHandler>();
 

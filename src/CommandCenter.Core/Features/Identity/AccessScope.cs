@@ -16,7 +16,7 @@ public sealed record AccessScope(IReadOnlySet<string> Roles, string? DistrictAdc
 
     /// <summary>The one district this principal is confined to, or null when it sees the whole city.</summary>
     public string? DistrictFilter => IsCityWide ? null
-        : Has(Identity.Roles.Liaison) ? DistrictAdcode
+        : Has(Identity.Roles.Liaison) ? DistrictAdcode ?? NoDistrict
         : Has(Identity.Roles.Street) && StreetCode is { Length: 9 } ? StreetCode[..6]
         : NoDistrict;
 

@@ -35,6 +35,24 @@ public sealed partial class IdentityAdminService(
         return (await users.FindAsync(id, ct))!;
     }
 
+    /// <summary>
+    /// Creates or refreshes the local account behind an external (OpenID Connect) sign-in, so scope checks,
+    /// disabling and the audit trail work the same for everyone. Returns null when the account is disabled.
+    /// </summary>
+    public async Task<AppUser?> ProvisionExternalUserAsync(Actor actor, string subject, UserDraft draft, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(subject) || subject.Length > 200) throw new IdentityValidationException("The identity provider sent no usable subject.");
+        draft = await ValidateAsync(draft, ct);
+        var id = await InTransactionAsync(async (conn, tx) =>
+        {
+            var id = await users.UpsertExternalAsync(subject, draft, conn, tx, ct)
+                ?? throw new IdentityValidationException($"The user name '{draft.UserName}' belongs to a local account.");
+            await audit.AppendAsync(actor with { Name = draft.UserName }, "login.external", draft.UserName, new { subject, draft.Roles }, conn, tx, ct);
+            return id;
+        }, ct);
+        return await users.FindAsync(id, ct) is { Disabled: false } user ? user : null;
+    }
+
     /// <summary>Changes name, roles and scope; signs the user out everywhere (new security stamp).</summary>
     public async Task UpdateUserAsync(Actor actor, long id, UserDraft draft, CancellationToken ct = default)
     {

@@ -57,6 +57,34 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         }, tx, cancellationToken: ct));
     }
 
+    /// <summary>Creates or refreshes the account of an external (OpenID Connect) subject; a change of roles or scope renews the stamp.</summary>
+    public async Task<long?> UpsertExternalAsync(string subject, UserDraft draft, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
+    {
+        const string sql = """
+            insert into app_user (user_name, display_name, roles, district_adcode, street_code, department_code, external_subject)
+            values (@UserName, @DisplayName, @roles, @DistrictAdcode, @StreetCode, @DepartmentCode, @subject)
+            on conflict (external_subject) do update set
+                display_name = excluded.display_name, roles = excluded.roles, district_adcode = excluded.district_adcode,
+                street_code = excluded.street_code, department_code = excluded.department_code,
+                security_stamp = case
+                    when (app_user.roles, app_user.district_adcode, app_user.street_code, app_user.department_code)
+                         is distinct from (excluded.roles, excluded.district_adcode, excluded.street_code, excluded.department_code)
+                    then gen_random_uuid() else app_user.security_stamp end
+            returning id
+            """;
+        try
+        {
+            return await conn.QuerySingleAsync<long>(new CommandDefinition(sql, new
+            {
+                draft.UserName, draft.DisplayName, roles = draft.Roles.ToArray(), draft.DistrictAdcode, draft.StreetCode, draft.DepartmentCode, subject,
+            }, tx, cancellationToken: ct));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return null; // the user name belongs to a local account
+        }
+    }
+
     public async Task<bool> UpdateRolesAsync(long id, UserDraft draft, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
     {
         const string sql = """

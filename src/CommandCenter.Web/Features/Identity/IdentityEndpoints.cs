@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ public static class IdentityEndpoints
     {
         app.MapPost("/logout", LogoutAsync).RequireAuthorization(Policies.SignedIn);
         app.MapGet("/device/signin", DeviceSignInAsync).AllowAnonymous();
+        app.MapGet("/login/sso", SingleSignOn).AllowAnonymous();
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery, SignInService signIn)
@@ -34,6 +36,12 @@ public static class IdentityEndpoints
             new AuthenticationProperties { IsPersistent = true, AllowRefresh = true, IssuedUtc = now, ExpiresUtc = now + options.Value.DeviceSessionLifetime });
         return TypedResults.LocalRedirect("/");
     }
+
+    /// <summary>Starts OpenID Connect sign-in (404 when it is not configured).</summary>
+    private static IResult SingleSignOn(string? returnUrl, OpenIdConnectSettings sso) =>
+        sso.Enabled
+            ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = LocalUrls.OrHome(returnUrl) }, [AuthSchemes.OpenIdConnect])
+            : TypedResults.Problem("Single sign-on is not configured.", statusCode: StatusCodes.Status404NotFound);
 
     public static string? Ip(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using System.Security.Claims;
 
 namespace CommandCenter.Web.Features.Identity;
 
@@ -14,7 +16,7 @@ public static class IdentityRegistration
     public const string ApiRateLimit = "api-client";
 
     /// <summary>Cookie sign-in for people and wall devices, API keys for machines, policies, shared keys, per-client rate limits.</summary>
-    public static IServiceCollection AddCommandCenterIdentity(this IServiceCollection services)
+    public static IServiceCollection AddCommandCenterIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         // One key ring in PostgreSQL for every node: restarts and second nodes keep cookies and forms valid.
         services.AddDataProtection().SetApplicationName("CommandCenter");
@@ -26,9 +28,13 @@ public static class IdentityRegistration
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
 
-        services.AddAuthentication(AuthSchemes.Cookie)
+        var authentication = services.AddAuthentication(AuthSchemes.Cookie)
             .AddCookie(AuthSchemes.Cookie)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+        var sso = configuration.GetSection(OpenIdConnectSettings.Section).Get<OpenIdConnectSettings>() ?? new();
+        services.AddSingleton(sso);
+        if (sso.Enabled)
+            authentication.AddOpenIdConnect(AuthSchemes.OpenIdConnect, o => ConfigureOpenIdConnect(o, sso));
         services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
             .Configure<IOptions<AccountOptions>>((o, account) =>
             {
@@ -74,6 +80,43 @@ public static class IdentityRegistration
                 : RateLimitPartition.GetNoLimiter("people"));
         });
         return services;
+    }
+
+    private static void ConfigureOpenIdConnect(OpenIdConnectOptions o, OpenIdConnectSettings sso)
+    {
+        o.SignInScheme = AuthSchemes.Cookie;
+        o.Authority = sso.Authority;
+        o.ClientId = sso.ClientId;
+        o.ClientSecret = sso.ClientSecret;
+        o.RequireHttpsMetadata = sso.RequireHttpsMetadata;
+        o.ResponseType = "code";
+        o.UsePkce = true;
+        o.MapInboundClaims = false;
+        o.CallbackPath = "/signin-oidc";
+        o.Scope.Clear();
+        foreach (var scope in sso.Scopes) o.Scope.Add(scope);
+        // The external identity becomes a local account: same claims, scope checks and revocation as everyone else.
+        o.Events.OnTokenValidated = async ctx =>
+        {
+            var admin = ctx.HttpContext.RequestServices.GetRequiredService<IdentityAdminService>();
+            try
+            {
+                var (subject, draft) = sso.ToDraft(ctx.Principal!);
+                var user = await admin.ProvisionExternalUserAsync(new Actor("sso", IdentityEndpoints.Ip(ctx.HttpContext)), subject, draft, ctx.HttpContext.RequestAborted);
+                if (user is null) { ctx.Fail("This account is disabled."); return; }
+                ctx.Principal = new ClaimsPrincipal(CommandCenterClaims.ForUser(user, AuthSchemes.Cookie));
+            }
+            catch (IdentityValidationException e)
+            {
+                ctx.Fail(e.Message);
+            }
+        };
+        o.Events.OnRemoteFailure = ctx =>
+        {
+            ctx.Response.Redirect("/login?sso=failed");
+            ctx.HandleResponse();
+            return Task.CompletedTask;
+        };
     }
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
