@@ -24,7 +24,7 @@ public sealed class DemoAccounts(IdentityAdminService admin, UserStore users, Cr
             created++;
         }
         if ((await credentials.ListDevicesAsync(ct)).Count == 0)
-            await admin.CreateDeviceAsync(Actor.System, "演示大屏 Demo wall", WallToken, null, ct);
+            await admin.CreateDeviceAsync(Actor.System, "演示大屏", WallToken, null, ct);
         logger.LogInformation("Demo accounts ready ({Created} created); password for all: {Password}", created, Password);
     }
 
@@ -34,12 +34,12 @@ public sealed class DemoAccounts(IdentityAdminService admin, UserStore users, Cr
         var departments = await org.ListDepartmentsAsync(ct);
         return
         [
-            new("admin", "系统管理员 Administrator", [Roles.Admin]),
-            new("commander", "值班指挥长 Duty commander", [Roles.Commander]),
-            new("supervisor", "督办员 Supervisor", [Roles.Supervisor]),
-            new($"street-{StreetUnit}", "东华门街道 Donghuamen street office", [Roles.Street], StreetCode: StreetUnit),
-            .. districts.Select(d => new UserDraft($"liaison-{d.Adcode}", $"{d.NameZh}联络员 {d.NameEn} liaison", [Roles.Liaison], DistrictAdcode: d.Adcode)),
-            .. departments.Select(d => new UserDraft($"dept-{d.Code}", $"{d.ShortZh} {d.ShortEn}", [Roles.Department], DepartmentCode: d.Code)),
+            new("admin", "系统管理员", [Roles.Admin]),
+            new("commander", "值班指挥长", [Roles.Commander]),
+            new("supervisor", "督办员", [Roles.Supervisor]),
+            new($"street-{StreetUnit}", "东华门街道办事处", [Roles.Street], StreetCode: StreetUnit),
+            .. districts.Select(d => new UserDraft($"liaison-{d.Adcode}", $"{d.NameZh}联络员", [Roles.Liaison], DistrictAdcode: d.Adcode)),
+            .. departments.Select(d => new UserDraft($"dept-{d.Code}", $"{d.ShortZh}值班员", [Roles.Department], DepartmentCode: d.Code)),
         ];
     }
 }

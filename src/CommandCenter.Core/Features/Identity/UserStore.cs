@@ -121,7 +121,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             set failed_logins = case when failed_logins + 1 >= @maxFailures then 0 else failed_logins + 1 end,
                 locked_until  = case when failed_logins + 1 >= @maxFailures then @lockUntil else locked_until end
             where id = @id
-            returning locked_until = @lockUntil
+            returning locked_until is not distinct from @lockUntil
             """;
         return await conn.QuerySingleAsync<bool>(new CommandDefinition(sql, new { id, maxFailures, lockUntil }, tx, cancellationToken: ct));
     }
