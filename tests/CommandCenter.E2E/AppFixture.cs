@@ -1,8 +1,12 @@
+using CommandCenter.Core.Features.Identity;
 using CommandCenter.Testing;
 
 namespace CommandCenter.E2E;
 
-/// <summary>The real web app, started once for the E2E collection against its own empty database.</summary>
+/// <summary>
+/// The real web app, started once for the E2E collection against its own empty database, in demo mode: every page
+/// but sign-in needs an account, and the demo accounts (password <see cref="DemoAccounts.Password"/>) are the ones tests use.
+/// </summary>
 public sealed class AppFixture : IAsyncLifetime
 {
     private readonly TestDatabase database = new();
@@ -10,12 +14,16 @@ public sealed class AppFixture : IAsyncLifetime
 
     public AppProcess App => app ?? throw new InvalidOperationException("The app has not started.");
 
+    /// <summary>A client for plain HTTP checks: no redirects followed, no cookies kept (use <see cref="CookieSession"/>).</summary>
+    public HttpClient CreateClient() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(App.BaseUrl) };
+
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
         try
         {
-            app = await AppProcess.StartAsync(database.ConnectionString);
+            app = await AppProcess.StartAsync(database.ConnectionString, new Dictionary<string, string> { ["CommandCenter__Demo"] = "true" });
         }
         catch
         {

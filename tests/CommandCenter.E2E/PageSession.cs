@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
+using CommandCenter.Core.Features.Identity;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace CommandCenter.E2E;
 
@@ -42,6 +45,26 @@ public static class PageSession
                 failure);
         }
     }
+
+    /// <summary>Signs in through the sign-in page as a person would, and waits for the page it leads to.</summary>
+    public static async Task SignInAsync(IPage page, string userName, string password = DemoAccounts.Password)
+    {
+        await page.GotoAsync("/login");
+        await page.Locator("#login-user").FillAsync(userName);
+        await page.Locator("#login-password").FillAsync(password);
+        await page.Locator("#login-submit").ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(SignInPage);
+    }
+
+    /// <summary>Opens the wall device's kiosk link (the demo wall's token unless told otherwise).</summary>
+    public static async Task DeviceSignInAsync(IPage page, string token = DemoAccounts.WallToken)
+    {
+        await page.GotoAsync($"/device/signin?token={Uri.EscapeDataString(token)}");
+        await Expect(page).Not.ToHaveURLAsync(new Regex("/device/signin"));
+    }
+
+    /// <summary>The sign-in page, with or without a return URL.</summary>
+    public static readonly Regex SignInPage = new(@"/login(\?.*)?$");
 }
 
 public sealed class BrowserTestException(string message, Exception inner) : Exception(message, inner);

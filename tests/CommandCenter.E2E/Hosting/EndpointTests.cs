@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CommandCenter.Testing;
 
 namespace CommandCenter.E2E.Hosting;
 
@@ -8,8 +9,7 @@ namespace CommandCenter.E2E.Hosting;
 [Collection(E2ECollection.Name)]
 public sealed class EndpointTests(AppFixture app)
 {
-    private HttpClient Client() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(app.App.BaseUrl) };
+    private HttpClient Client() => app.CreateClient();
 
     [Fact]
     public async Task Healthz_DatabaseUp_IsHealthyWithPostgresCheck()
@@ -76,14 +76,27 @@ public sealed class EndpointTests(AppFixture app)
     }
 
     [Fact]
+    public async Task CityPage_Anonymous_RedirectsToSignInWithReturnUrl()
+    {
+        using var http = Client();
+
+        using var response = await http.GetAsync("/city");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/login?returnUrl=%2Fcity", response.Headers.Location?.PathAndQuery);
+    }
+
+    [Fact]
     public async Task CityPage_ServerRendered_IsChineseByDefaultForAnEnglishBrowser()
     {
         using var http = Client();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        var commander = await CookieSession.SignInAsync(http, "commander");
+        using var request = commander.Request(HttpMethod.Get, "/");
         request.Headers.AcceptLanguage.ParseAdd("en-US,en;q=0.9");
 
         using var response = await http.SendAsync(request);
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html lang=\"zh-CN\">", html);
         Assert.Contains("北京市城市运行指挥中心", html);

@@ -76,8 +76,10 @@ public sealed class CityPageTests(AppFixture app, BrowserFixture browser)
             Assert.InRange(shown, beijing.AddMinutes(-2), beijing.AddMinutes(2));
         });
 
+    /// <summary>Signs in as the duty commander (the city page needs an account) and waits for the map.</summary>
     private static async Task OpenCityAsync(IPage page)
     {
+        await PageSession.SignInAsync(page, "commander");
         await page.GotoAsync("/");
         await Expect(page.Locator("#city-map")).ToHaveAttributeAsync("data-ready", "true");
     }
