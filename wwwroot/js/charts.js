@@ -22,6 +22,7 @@ function options(spec) {
 
 export async function create(element, spec) {
     await loadScript('lib/apexcharts/apexcharts.min.js');
+    if (!element.isConnected) return null; // the page was left while the library was loading
     const chart = new ApexCharts(element, options(spec));
     await chart.render();
     return {

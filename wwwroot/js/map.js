@@ -62,11 +62,13 @@ export async function create(element, view, dotnet) {
     map.on('zoomend resize', relabel);
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(element);
+    let disposed = false;
 
     return {
         async setLayers(layers) {
             element.dataset.ready = 'false';
             const geo = await fetchGeo(layers.geoJsonUrl);
+            if (disposed) return; // the page was left while the outlines were loading
             const colours = layers.dark ? palette.dark : palette.light;
             const values = Object.values(layers.values);
             const min = Math.min(...values), max = Math.max(...values);
@@ -105,6 +107,7 @@ export async function create(element, view, dotnet) {
             element.dataset.ready = 'true';
         },
         dispose() {
+            disposed = true;
             resize.disconnect();
             map.remove();
         },
