@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using CommandCenter.Core.Data;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
 using Microsoft.AspNetCore.Identity;
 using Dapper;
@@ -41,6 +42,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IdentityAdminService>();
         services.AddSingleton<DemoAccounts>();
         services.AddSingleton<DataProtectionKeyStore>();
+
+        services.AddSingleton<IncidentLocator>();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<WorkingCalendarService>();
         return services;
     }
 }
