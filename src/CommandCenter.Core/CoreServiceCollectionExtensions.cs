@@ -46,6 +46,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IncidentLocator>();
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<WorkingCalendarService>();
+        services.AddSingleton<IncidentStore>();
+        services.AddSingleton<IncidentService>();
         return services;
     }
 }

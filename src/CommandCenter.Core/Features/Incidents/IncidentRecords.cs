@@ -1,0 +1,40 @@
+using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Org.Geo;
+
+namespace CommandCenter.Core.Features.Incidents;
+
+public enum IncidentSource { Hotline, App, Inspector, Sensor, Open311, Import, Simulator }
+
+public enum IncidentStatus { Open, Assigned, Accepted, Resolved, Closed }
+
+public enum AssignmentRole { Lead, Support }
+
+public enum AssignmentStatus { Pending, Accepted, Returned, Resolved, Withdrawn }
+
+/// <summary>A new citizen request, inspector report or sensor event, as a source gives it.</summary>
+public sealed record NewIncident(
+    IncidentSource Source, string ServiceCode, string Description, GeoPoint Point,
+    Datum Datum = Datum.Wgs84, string? StreetCode = null, string? Address = null,
+    string? SourceRef = null, string? CallerName = null, string? CallerPhone = null, DateTimeOffset? ReportedAt = null);
+
+/// <summary>An incident as every screen sees it: the caller's contact is masked.</summary>
+public sealed record Incident(
+    long Id, IncidentSource Source, string ServiceCode, string Description, string? Address, GeoPoint Point,
+    string DistrictAdcode, string StreetCode, StreetSource StreetSource, IncidentStatus Status, SlaTier SlaTier, int Bounces,
+    DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, DateTimeOffset DueAt, DateTimeOffset? RespondedAt,
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, bool? Solved, Satisfaction? Satisfaction,
+    string? CallerNameMasked, string? CallerPhoneMasked);
+
+/// <summary>One row of a department's inbox: the assignment and what the department needs to act on it.</summary>
+public sealed record InboxItem(
+    long AssignmentId, AssignmentRole Role, AssignmentStatus Status, DateTimeOffset AssignedAt, DateTimeOffset? AcceptedAt,
+    long IncidentId, string ServiceCode, string Description, string? Address, string DistrictAdcode, string StreetCode,
+    IncidentStatus IncidentStatus, DateTimeOffset ReportedAt, DateTimeOffset DueAt, int Bounces);
+
+public sealed record TimelineEntry(long Id, long IncidentId, DateTimeOffset At, string Actor, string Action, string? DepartmentCode, string? Detail);
+
+/// <summary>Input the incident feature refuses; the message says why and is safe to show.</summary>
+public sealed class IncidentValidationException(string message) : Exception(message);
+
+/// <summary>The assignment is no longer in a state that allows this (e.g. already returned).</summary>
+public sealed class AssignmentStateException(string message) : Exception(message);
