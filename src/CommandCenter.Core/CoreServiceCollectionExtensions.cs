@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using CommandCenter.Core.Data;
+using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
@@ -28,6 +29,9 @@ public static class CoreServiceCollectionExtensions
             Database.RequireConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(Database.ConnectionName))));
 
         services.AddSingleton<DatabaseMigrator>();
+        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section);
+        services.AddSingleton<EventBus>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventBus>());
         services.AddSingleton<DatabaseStartup>();
         services.AddSingleton<CityClock>();
         services.AddSingleton<OrgStore>();

@@ -1,3 +1,4 @@
+using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace CommandCenter.Core.Features.Incidents;
 /// transaction with its timeline entry.
 /// </summary>
 public sealed class IncidentService(
-    NpgsqlDataSource dataSource, IncidentStore store, IncidentLocator locator, WorkingCalendarService calendar, OrgStore org, TimeProvider time)
+    NpgsqlDataSource dataSource, IncidentStore store, IncidentLocator locator, WorkingCalendarService calendar, OrgStore org, EventBus bus, TimeProvider time)
 {
     private IReadOnlyDictionary<string, Category>? categories;
 
@@ -41,7 +42,7 @@ public sealed class IncidentService(
         await store.AppendTimelineAsync(incidentId, now, actor, "reported", null, new { source = IncidentCodes.Code(input.Source) }, conn, tx, ct);
         await store.AssignAsync(incidentId, category.LeadDepartment, AssignmentRole.Lead, actor.Name, now, conn, tx, ct);
         await store.AppendTimelineAsync(incidentId, now, actor, "assigned", category.LeadDepartment, new { role = "lead" }, conn, tx, ct);
-        await tx.CommitAsync(ct);
+        await CommitAsync(conn, tx, incidentId, ct);
         return (await store.GetAsync(incidentId, ct))!;
     }
 
@@ -111,7 +112,7 @@ public sealed class IncidentService(
             await store.AppendTimelineAsync(incidentId, now, actor, "withdrawn", previous, null, conn, tx, ct);
         await store.AssignAsync(incidentId, departmentCode, AssignmentRole.Lead, actor.Name, now, conn, tx, ct);
         await store.AppendTimelineAsync(incidentId, now, actor, "assigned", departmentCode, new { role = "lead" }, conn, tx, ct);
-        await tx.CommitAsync(ct);
+        await CommitAsync(conn, tx, incidentId, ct);
     }
 
     /// <summary>Records the caller's return visit (回访) and closes the incident.</summary>
@@ -122,7 +123,7 @@ public sealed class IncidentService(
         await using var tx = await conn.BeginTransactionAsync(ct);
         Require(await store.CloseAsync(incidentId, solved, satisfaction, now, conn, tx, ct), "Only a resolved incident can be closed.");
         await store.AppendTimelineAsync(incidentId, now, actor, "closed", null, new { solved, satisfaction = IncidentCodes.Code(satisfaction) }, conn, tx, ct);
-        await tx.CommitAsync(ct);
+        await CommitAsync(conn, tx, incidentId, ct);
     }
 
     private async Task ChangeAssignmentAsync(AccessScope scope, Actor actor, long assignmentId, string action, object? detail,
@@ -134,9 +135,21 @@ public sealed class IncidentService(
         await using var tx = await conn.BeginTransactionAsync(ct);
         var assignment = await store.LockAssignmentAsync(assignmentId, conn, tx, ct) ?? throw new AssignmentStateException($"No assignment {assignmentId}.");
         EnsureDepartment(scope, assignment.DepartmentCode, acting: true);
-        if (await change(assignment, now, conn, tx))
-            await store.AppendTimelineAsync(assignment.IncidentId, now, actor, action, assignment.DepartmentCode, detail, conn, tx, ct);
+        if (!await change(assignment, now, conn, tx))
+        {
+            await tx.CommitAsync(ct);
+            return;
+        }
+        await store.AppendTimelineAsync(assignment.IncidentId, now, actor, action, assignment.DepartmentCode, detail, conn, tx, ct);
+        await CommitAsync(conn, tx, assignment.IncidentId, ct);
+    }
+
+    /// <summary>The change and its bus event commit together; then this node and the others are woken.</summary>
+    private async Task CommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long incidentId, CancellationToken ct)
+    {
+        await BusStore.AppendAsync(conn, tx, BusKinds.IncidentChanged, [incidentId], ct);
         await tx.CommitAsync(ct);
+        bus.Published();
     }
 
     /// <summary>Department staff act for their own department only; commanders may read any inbox but act for none.</summary>

@@ -1,0 +1,30 @@
+namespace CommandCenter.Core.Data.Bus;
+
+/// <summary>Something changed: what kind of thing and which ids. Readers fetch the rows themselves.</summary>
+public sealed record BusEvent(long Id, ulong Tx, string Kind, IReadOnlyList<long> Ids, DateTimeOffset At);
+
+/// <summary>A position in the event stream: every event at or before it has been delivered.</summary>
+public readonly record struct BusCursor(ulong Tx, long Id)
+{
+    public static readonly BusCursor Start = new(0, 0);
+}
+
+/// <summary>Event kinds, one constant per thing that can change.</summary>
+public static class BusKinds
+{
+    public const string IncidentChanged = "incident.changed";
+}
+
+/// <summary>Section "Bus".</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary>At most one wake-up NOTIFY per node per this interval, however many commits happen.</summary>
+    public TimeSpan NotifyInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The safety net: readers look for new events at least this often even without a wake-up.</summary>
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 1000;
+}

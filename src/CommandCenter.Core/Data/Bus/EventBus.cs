@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CommandCenter.Core.Data.Bus;
+
+/// <summary>
+/// This node's view of the event stream. One dedicated connection LISTENs for wake-ups and reads committed
+/// events with a commit-safe cursor (<see cref="BusStore.ReadAsync"/>); a periodic read catches up on
+/// anything a lost notification or a dropped connection missed. Subscribers in this process get each batch
+/// in order, at least once.
+/// </summary>
+public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> options, ILogger<EventBus> logger) : BackgroundService
+{
+    private readonly Lock gate = new();
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly SemaphoreSlim notify = new(0, 1);
+    private ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Everything up to here has been handed to subscribers.</summary>
+    public BusCursor Cursor { get; private set; } = BusCursor.Start;
+
+    /// <summary>Completes once the LISTEN connection is up and the first read is done.</summary>
+    public Task Ready => ready.Task;
+
+    /// <summary>
+    /// Receives every batch of events in stream order. Handlers run on the bus's loop: keep them quick
+    /// (hand work to your own queue); an exception is logged and does not stop the bus.
+    /// </summary>
+    public IDisposable Subscribe(Action<IReadOnlyList<BusEvent>> handler)
+    {
+        lock (gate) subscribers = subscribers.Add(handler);
+        return new Subscription(() => { lock (gate) subscribers = subscribers.Remove(handler); });
+    }
+
+    /// <summary>
+    /// Call after committing a transaction that appended events. Wakes this node at once and, coalesced to at
+    /// most one NOTIFY per <see cref="BusOptions.NotifyInterval"/>, every other node: the cost does not grow with the write rate.
+    /// </summary>
+    public void Published()
+    {
+        Release(wake);
+        Release(notify);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using (var conn = await dataSource.OpenConnectionAsync(stoppingToken))
+            Cursor = await BusStore.HeadAsync(conn, stoppingToken);
+        var listener = ListenLoopAsync(stoppingToken);
+        var notifier = NotifyLoopAsync(stoppingToken);
+        await ReadLoopAsync(stoppingToken);
+        await Task.WhenAll(listener, notifier);
+    }
+
+    /// <summary>Reads whenever woken (a NOTIFY, a local publish) and at least every catch-up interval.</summary>
+    private async Task ReadLoopAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        await listening.Task.WaitAsync(ct);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using (var conn = await dataSource.OpenConnectionAsync(ct))
+                    await DrainAsync(conn, o.BatchSize, ct);
+                ready.TrySetResult();
+                await wake.WaitAsync(o.CatchUpInterval, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+            {
+                logger.LogWarning(e, "Event bus read failed; retrying from {Cursor}", Cursor);
+                await Delay(TimeSpan.FromMilliseconds(500), ct);
+            }
+        }
+    }
+
+    /// <summary>Holds the one dedicated LISTEN connection of this node; reconnects and triggers a catch-up when it drops.</summary>
+    private async Task ListenLoopAsync(CancellationToken ct)
+    {
+        var reconnect = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(ct);
+                conn.Notification += (_, _) => Release(wake);
+                await using (var listen = new NpgsqlCommand($"listen {BusStore.Channel}", conn))
+                    await listen.ExecuteNonQueryAsync(ct);
+                if (reconnect) Release(wake); // catch up on anything committed while we were not listening
+                reconnect = true;
+                listening.TrySetResult();
+                while (!ct.IsCancellationRequested)
+                    await conn.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+            {
+                logger.LogWarning(e, "Event bus LISTEN connection lost; reconnecting");
+                await Delay(TimeSpan.FromMilliseconds(500), ct);
+            }
+        }
+    }
+
+    private static Task Delay(TimeSpan delay, CancellationToken ct) =>
+        Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+
+    private async Task DrainAsync(NpgsqlConnection conn, int batchSize, CancellationToken ct)
+    {
+        while (true)
+        {
+            var batch = await BusStore.ReadAsync(conn, Cursor, batchSize, ct);
+            if (batch.Count == 0) return;
+            foreach (var handler in subscribers.Items)
+            {
+                try { handler(batch); }
+                catch (Exception e) { logger.LogError(e, "An event bus subscriber failed"); }
+            }
+            Cursor = new BusCursor(batch[^1].Tx, batch[^1].Id);
+            if (batch.Count < batchSize) return;
+        }
+    }
+
+    private async Task NotifyLoopAsync(CancellationToken ct)
+    {
+        var interval = options.Value.NotifyInterval;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await notify.WaitAsync(ct);
+                await using (var conn = await dataSource.OpenConnectionAsync(ct))
+                await using (var cmd = new NpgsqlCommand($"notify {BusStore.Channel}", conn))
+                    await cmd.ExecuteNonQueryAsync(ct);
+                await Task.Delay(interval, ct); // publishes meanwhile collapse into the next single NOTIFY
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // Others still catch up on their timer; nothing is lost.
+                logger.LogWarning(e, "Event bus wake-up failed");
+            }
+        }
+    }
+
+    private static void Release(SemaphoreSlim signal)
+    {
+        try { signal.Release(); }
+        catch (SemaphoreFullException) { /* already signalled: coalesced */ }
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int disposed;
+        public void Dispose() { if (Interlocked.Exchange(ref disposed, 1) == 0) dispose(); }
+    }
+
+    private sealed record ImmutableSubscribers(IReadOnlyList<Action<IReadOnlyList<BusEvent>>> Items)
+    {
+        public static readonly ImmutableSubscribers Empty = new([]);
+        public ImmutableSubscribers Add(Action<IReadOnlyList<BusEvent>> h) => new([.. Items, h]);
+        public ImmutableSubscribers Remove(Action<IReadOnlyList<BusEvent>> h) => new(Items.Where(x => x != h).ToList());
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using CommandCenter.Core.Data.Bus;
+using CommandCenter.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CommandCenter.IntegrationTests.Data;
+
+public sealed class EventBusTests : IAsyncLifetime
+{
+    private readonly TestDatabase db = new();
+    private ServiceProvider services = default!;
+    private NpgsqlDataSource DataSource => services.GetRequiredService<NpgsqlDataSource>();
+
+    public async Task InitializeAsync()
+    {
+        await db.InitializeAsync();
+        services = await CoreServices.CreateStartedAsync(db.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await db.DisposeAsync();
+    }
+
+    private async Task<(NpgsqlConnection Conn, NpgsqlTransaction Tx)> BeginAsync()
+    {
+        var conn = await DataSource.OpenConnectionAsync();
+        return (conn, await conn.BeginTransactionAsync());
+    }
+
+    private async Task<IReadOnlyList<BusEvent>> ReadAsync(BusCursor after)
+    {
+        await using var conn = await DataSource.OpenConnectionAsync();
+        return await BusStore.ReadAsync(conn, after, 100, default);
+    }
+
+    [Fact]
+    public async Task Cursor_LaterIdCommitsFirst_HoldsItBackAndSkipsNothing()
+    {
+        // T1 takes the smaller id, T2 the larger; T2 commits first. "id > last seen" would deliver 2, then skip 1.
+        var (c1, t1) = await BeginAsync();
+        var (c2, t2) = await BeginAsync();
+        await BusStore.AppendAsync(c1, t1, "test", [1], default);
+        await BusStore.AppendAsync(c2, t2, "test", [2], default);
+        await t2.CommitAsync();
+
+        var whileT1InFlight = await ReadAsync(BusCursor.Start);
+        await t1.CommitAsync();
+        var afterBoth = await ReadAsync(BusCursor.Start);
+
+        Assert.Empty(whileT1InFlight);
+        Assert.Equal([1L, 2L], afterBoth.Select(e => e.Ids[0]));
+        await c1.DisposeAsync();
+        await c2.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Cursor_OlderTransactionWritesItsEventLast_IsStillDelivered()
+    {
+        // T1 starts writing first (older transaction id) but appends its event after T2's.
+        var (c1, t1) = await BeginAsync();
+        await c1.ExecuteAsync("select pg_current_xact_id()", transaction: t1);
+        var (c2, t2) = await BeginAsync();
+        await BusStore.AppendAsync(c2, t2, "test", [2], default);
+        await t2.CommitAsync();
+        var first = await ReadAsync(BusCursor.Start);
+        await BusStore.AppendAsync(c1, t1, "test", [1], default);
+        await t1.CommitAsync();
+
+        var cursor = first.Count == 0 ? BusCursor.Start : new BusCursor(first[^1].Tx, first[^1].Id);
+        var rest = await ReadAsync(cursor);
+
+        Assert.Empty(first);
+        Assert.Equal([1L, 2L], rest.Select(e => e.Ids[0]));
+        await c1.DisposeAsync();
+        await c2.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Bus_TwoNodes_BothReceiveByNotificationNotByTimer()
+    {
+        // The catch-up timer is far away: only the NOTIFY wake-up can deliver within the deadline.
+        await using var nodeA = await StartNodeAsync(TimeSpan.FromMinutes(5));
+        await using var nodeB = await StartNodeAsync(TimeSpan.FromMinutes(5));
+
+        await AppendCommittedAsync(42);
+        nodeA.Bus.Published();
+
+        await nodeA.WaitForAsync(42);
+        await nodeB.WaitForAsync(42);
+    }
+
+    [Fact]
+    public async Task Bus_ListenConnectionKilled_ReconnectsAndCatchesUp()
+    {
+        await using var node = await StartNodeAsync(TimeSpan.FromSeconds(1));
+        await AppendCommittedAsync(1);
+        node.Bus.Published();
+        await node.WaitForAsync(1);
+
+        await using (var admin = await DataSource.OpenConnectionAsync())
+        {
+            var killed = await admin.ExecuteScalarAsync<int>(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and query ilike 'listen cc_bus%'");
+            Assert.True(killed >= 1, "the bus's LISTEN connection was not found");
+        }
+        await AppendCommittedAsync(2); // no Published(): the wake-up is lost with the connection
+
+        await node.WaitForAsync(2);
+        Assert.Equal([1L, 2L], node.Received.Select(e => e.Ids[0]).Where(id => id is 1 or 2));
+    }
+
+    private async Task AppendCommittedAsync(long id)
+    {
+        var (conn, tx) = await BeginAsync();
+        await BusStore.AppendAsync(conn, tx, "test", [id], default);
+        await tx.CommitAsync();
+        await conn.DisposeAsync();
+    }
+
+    private async Task<Node> StartNodeAsync(TimeSpan catchUp)
+    {
+        var bus = new EventBus(DataSource, Options.Create(new BusOptions { CatchUpInterval = catchUp }), NullLogger<EventBus>.Instance);
+        var node = new Node(bus);
+        await bus.StartAsync(default);
+        await bus.Ready;
+        return node;
+    }
+
+    private sealed class Node : IAsyncDisposable
+    {
+        private readonly IDisposable subscription;
+        public ConcurrentQueue<BusEvent> Received { get; } = new();
+        public EventBus Bus { get; }
+
+        public Node(EventBus bus)
+        {
+            Bus = bus;
+            subscription = bus.Subscribe(batch => { foreach (var e in batch) Received.Enqueue(e); });
+        }
+
+        public async Task WaitForAsync(long id)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Received.Any(e => e.Ids.Contains(id)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"event {id} did not arrive within 10 s");
+                await Task.Delay(20);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            subscription.Dispose();
+            await Bus.StopAsync(default);
+            Bus.Dispose();
+        }
+    }
+}
