@@ -32,6 +32,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section);
         services.AddSingleton<EventBus>();
         services.AddHostedService(sp => sp.GetRequiredService<EventBus>());
+        services.AddOptions<LeadershipOptions>().BindConfiguration(LeadershipOptions.Section);
+        services.AddSingleton<Leadership>();
+        services.AddHostedService(sp => sp.GetRequiredService<Leadership>());
         services.AddSingleton<DatabaseStartup>();
         services.AddSingleton<CityClock>();
         services.AddSingleton<OrgStore>();
