@@ -14,6 +14,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public AppProcess App => app ?? throw new InvalidOperationException("The app has not started.");
 
+    /// <summary>The app's database, for tests that set up data through Core (<see cref="CoreServices.Create"/>).</summary>
+    public string ConnectionString => database.ConnectionString;
+
     /// <summary>A client for plain HTTP checks: no redirects followed, no cookies kept (use <see cref="CookieSession"/>).</summary>
     public HttpClient CreateClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(App.BaseUrl) };

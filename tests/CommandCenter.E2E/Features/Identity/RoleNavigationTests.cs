@@ -12,13 +12,13 @@ public sealed class RoleNavigationTests(AppFixture app, BrowserFixture browser)
     private const string Dongcheng = "东城区";
 
     [Theory]
-    [InlineData("admin", "系统管理员", false, true)]
-    [InlineData("commander", "值班指挥长", false, false)]
-    [InlineData("supervisor", "督办员", false, false)]
-    [InlineData("liaison-110101", "东城区联络员", true, false)]
-    [InlineData("street-110101001", "东华门街道办事处", true, false)]
-    [InlineData("dept-city-management", "城管委值班员", false, false)]
-    public Task SignIn_Role_ShowsItsNavigationAndSignsOut(string userName, string displayName, bool ownDistrict, bool admin) =>
+    [InlineData("admin", "系统管理员", false, true, false)]
+    [InlineData("commander", "值班指挥长", false, false, false)]
+    [InlineData("supervisor", "督办员", false, false, false)]
+    [InlineData("liaison-110101", "东城区联络员", true, false, false)]
+    [InlineData("street-110101001", "东华门街道办事处", true, false, false)]
+    [InlineData("dept-city-management", "城管委值班员", false, false, true)]
+    public Task SignIn_Role_ShowsItsNavigationAndSignsOut(string userName, string displayName, bool ownDistrict, bool admin, bool department) =>
         PageSession.RunAsync(browser, app, $"{nameof(SignIn_Role_ShowsItsNavigationAndSignsOut)}-{userName}", async page =>
         {
             await PageSession.SignInAsync(page, userName);
@@ -29,6 +29,7 @@ public sealed class RoleNavigationTests(AppFixture app, BrowserFixture browser)
             await Expect(page.Locator("#nav-city")).ToBeVisibleAsync();
             await Expect(page.Locator("#nav-my-district")).ToHaveCountAsync(ownDistrict ? 1 : 0);
             await Expect(page.Locator("#nav-admin")).ToHaveCountAsync(admin ? 1 : 0);
+            await Expect(page.Locator("#nav-department")).ToHaveCountAsync(department ? 1 : 0);
             await Expect(page.Locator("#logout")).ToBeVisibleAsync();
 
             if (ownDistrict)
@@ -43,6 +44,13 @@ public sealed class RoleNavigationTests(AppFixture app, BrowserFixture browser)
                 await page.Locator("#nav-admin").ClickAsync();
                 await Expect(page).ToHaveURLAsync(app.App.BaseUrl + "/admin");
                 await Expect(page.Locator("#access-denied")).ToHaveCountAsync(0);
+            }
+            if (department)
+            {
+                await page.Locator("#nav-department").ClickAsync();
+                await Expect(page).ToHaveURLAsync(app.App.BaseUrl + "/department");
+                await Expect(page.Locator("h1")).ToContainTextAsync("北京市城市管理委员会");
+                await Expect(page.Locator("#inbox-grid")).ToBeVisibleAsync();
             }
 
             await page.Locator("#logout").ClickAsync();
@@ -66,6 +74,7 @@ public sealed class RoleNavigationTests(AppFixture app, BrowserFixture browser)
             await WaitForCityAsync(page);
             await Expect(page.Locator("#nav-my-district")).ToHaveCountAsync(0);
             await Expect(page.Locator("#nav-admin")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#nav-department")).ToHaveCountAsync(0);
             await Expect(page.Locator("#logout")).ToHaveCountAsync(0);
         });
 
