@@ -46,11 +46,16 @@ public sealed class IncidentService(
         return (await store.GetAsync(incidentId, ct))!;
     }
 
-    /// <summary>One incident, if it lies in the caller's districts.</summary>
+    /// <summary>One incident, if it lies in the caller's districts (department staff: if it was ever assigned to their department).</summary>
     public async Task<Incident?> GetAsync(AccessScope scope, long id, CancellationToken ct = default)
     {
         var incident = await store.GetAsync(id, ct);
-        if (incident is not null) scope.EnsureDistrict(incident.DistrictAdcode);
+        if (incident is null) return null;
+        scope.EnsureDistrict(incident.DistrictAdcode);
+        var departmentOnly = scope.Has(Roles.Department)
+            && !(scope.Has(Roles.Commander) || scope.Has(Roles.Supervisor) || scope.Has(Roles.Admin) || scope.Has(Roles.WallDisplay));
+        if (departmentOnly && (scope.DepartmentCode is not { } own || !await store.HasAssignmentAsync(id, own, ct)))
+            throw new AccessDeniedException($"Incident {id} was never assigned to this account's department.");
         return incident;
     }
 

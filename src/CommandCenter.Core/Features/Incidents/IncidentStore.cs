@@ -52,6 +52,14 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         return row?.ToIncident();
     }
 
+    public async Task<bool> HasAssignmentAsync(long incidentId, string departmentCode, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from assignment where incident_id = @incidentId and department_code = @departmentCode)",
+            new { incidentId, departmentCode }, cancellationToken: ct));
+    }
+
     public async Task<long> AssignAsync(long incidentId, string departmentCode, AssignmentRole role, string by, DateTimeOffset at,
         NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
     {
@@ -168,7 +176,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             from assignment a
             join incident i on i.id = a.incident_id
             where a.department_code = @departmentCode and (@includeFinished or a.status in ('pending', 'accepted'))
-            order by i.due_at, a.id
+            order by a.status in ('pending', 'accepted') desc, i.due_at, a.id
             limit 1000
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);

@@ -147,6 +147,8 @@ public sealed class IncidentServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<AccessDeniedException>(() => Incidents.ListInboxAsync(new AccessScope(new HashSet<string> { Roles.Liaison }, "110101"), "city-management"));
         Assert.Empty(await Incidents.ListInboxAsync(Enforcement, "city-enforcement"));
         Assert.Single(await Incidents.ListInboxAsync(Commander, "city-management"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Incidents.GetTimelineAsync(Enforcement, item.IncidentId));
+        Assert.NotEmpty(await Incidents.GetTimelineAsync(CityManagement, item.IncidentId));
     }
 
     [Fact]
