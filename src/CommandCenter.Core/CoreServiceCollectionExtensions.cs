@@ -4,6 +4,7 @@ using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Simulator;
 using Microsoft.AspNetCore.Identity;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WorkingCalendarService>();
         services.AddSingleton<IncidentStore>();
         services.AddSingleton<IncidentService>();
+        services.AddSingleton<IncidentBulkWriter>();
+        // The simulator is on in the demo unless Simulator:Enabled says otherwise.
+        services.AddOptions<SimulatorOptions>()
+            .Configure<IConfiguration>((o, c) => o.Enabled = c.GetValue<bool>("CommandCenter:Demo"))
+            .BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ILeaderJob, IncidentSimulator>();
         return services;
     }
 }

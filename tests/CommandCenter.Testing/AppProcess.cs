@@ -88,6 +88,8 @@ public sealed class AppProcess : IAsyncDisposable
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment["ConnectionStrings__CommandCenter"] = connectionString;
+        // Tests create the incidents they look at; the demo simulator would flood them (a caller may turn it on).
+        startInfo.Environment["Simulator__Enabled"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[key] = value;

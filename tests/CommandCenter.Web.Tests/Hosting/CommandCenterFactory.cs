@@ -25,6 +25,7 @@ public sealed class CommandCenterFactory : WebApplicationFactory<Program>, IAsyn
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:CommandCenter", database.ConnectionString);
         builder.UseSetting("CommandCenter:Demo", "true");
+        builder.UseSetting("Simulator:Enabled", "false");
     }
 
     async Task IAsyncLifetime.DisposeAsync()
