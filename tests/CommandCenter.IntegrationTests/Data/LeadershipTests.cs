@@ -1,36 +1,20 @@
 using CommandCenter.Core.Data;
 using CommandCenter.Testing;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CommandCenter.IntegrationTests.Data;
 
-public sealed class LeadershipTests : IAsyncLifetime
+public sealed class LeadershipTests : StartedCore
 {
-    private readonly TestDatabase db = new();
-    private ServiceProvider services = default!;
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        services = await CoreServices.CreateStartedAsync(db.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await db.DisposeAsync();
-    }
-
     [Fact]
     public async Task TwoNodes_OneLeads_OtherTakesOverWhenTheLeaderDies()
     {
         // Each node gets its own data source, as separate processes would.
-        await using var sourceA = NpgsqlDataSource.Create(db.ConnectionString);
-        await using var sourceB = NpgsqlDataSource.Create(db.ConnectionString);
+        await using var sourceA = NpgsqlDataSource.Create(Db.ConnectionString);
+        await using var sourceB = NpgsqlDataSource.Create(Db.ConnectionString);
         var jobA = new CountingJob();
         var jobB = new CountingJob();
         var a = Node(sourceA, jobA);
@@ -45,7 +29,7 @@ public sealed class LeadershipTests : IAsyncLifetime
         Assert.False(jobB.Running);
 
         // Node A dies: its session ends (as when the process is killed).
-        await using (var admin = new NpgsqlConnection(db.ConnectionString))
+        await using (var admin = new NpgsqlConnection(Db.ConnectionString))
             await admin.ExecuteAsync("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())");
 
         await WaitUntilAsync(() => b.IsLeader && jobB.Running, "node B did not take over");

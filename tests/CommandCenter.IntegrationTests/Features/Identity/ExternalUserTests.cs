@@ -1,27 +1,12 @@
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.IntegrationTests.Features.Identity;
 
-public sealed class ExternalUserTests : IAsyncLifetime
+public sealed class ExternalUserTests : StartedCore
 {
-    private readonly TestDatabase db = new();
-    private ServiceProvider services = default!;
-    private IdentityAdminService Admin => services.GetRequiredService<IdentityAdminService>();
-    private SignInService SignIn => services.GetRequiredService<SignInService>();
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        services = await CoreServices.CreateStartedAsync(db.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await db.DisposeAsync();
-    }
+    private IdentityAdminService Admin => Get<IdentityAdminService>();
+    private SignInService SignIn => Get<SignInService>();
 
     [Fact]
     public async Task ProvisionExternalUser_FirstThenAgain_CreatesOneAccountAndKeepsItsSession()

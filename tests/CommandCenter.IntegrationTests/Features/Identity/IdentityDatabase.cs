@@ -11,28 +11,18 @@ namespace CommandCenter.IntegrationTests.Features.Identity;
 /// A migrated database with the city loaded and Core on a <see cref="FakeTimeProvider"/>, shared by one test class.
 /// Tests make their own accounts (<see cref="NewUserAsync"/>), so they do not see each other's lockouts.
 /// </summary>
-public sealed class IdentityDatabase : IAsyncLifetime
+public sealed class IdentityDatabase : StartedCore
 {
     public const string Password = "correct-horse-battery";
 
-    public TestDatabase Db { get; } = new();
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-    public ServiceProvider Services { get; private set; } = default!;
+    public IdentityDatabase() : this(new FakeTimeProvider(DateTimeOffset.UtcNow)) { }
 
-    public IdentityAdminService Admin => Services.GetRequiredService<IdentityAdminService>();
-    public SignInService SignIn => Services.GetRequiredService<SignInService>();
+    private IdentityDatabase(FakeTimeProvider time) : base(time) => Time = time;
 
-    public async Task InitializeAsync()
-    {
-        await Db.InitializeAsync();
-        Services = await CoreServices.CreateStartedAsync(Db.ConnectionString, configure: s => s.AddSingleton<TimeProvider>(Time));
-    }
+    public FakeTimeProvider Time { get; }
 
-    public async Task DisposeAsync()
-    {
-        await Services.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public IdentityAdminService Admin => Get<IdentityAdminService>();
+    public SignInService SignIn => Get<SignInService>();
 
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 

@@ -4,18 +4,19 @@ using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
 using CommandCenter.Testing;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace CommandCenter.IntegrationTests.Features.Incidents;
 
-public sealed class IncidentServiceTests : IAsyncLifetime
+public sealed class IncidentServiceTests : StartedCore
 {
+    private readonly FakeTimeProvider time;
+
     // Tue 2026-11-24 10:00 Beijing.
-    private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-24T02:00:00Z"));
-    private readonly TestDatabase db = new();
-    private ServiceProvider services = default!;
+    public IncidentServiceTests() : this(new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T02:00:00Z"))) { }
+
+    private IncidentServiceTests(FakeTimeProvider time) : base(time) => this.time = time;
 
     private static readonly GeoPoint Dongcheng = new(116.4075, 39.9040);
     private static readonly Actor Hotline = new("hotline");
@@ -23,19 +24,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     private static readonly AccessScope Enforcement = new(new HashSet<string> { Roles.Department }, DepartmentCode: "city-enforcement");
     private static readonly AccessScope Commander = AccessScope.For(Roles.Commander);
 
-    private IncidentService Incidents => services.GetRequiredService<IncidentService>();
-
-    public async Task InitializeAsync()
-    {
-        await db.InitializeAsync();
-        services = await CoreServices.CreateStartedAsync(db.ConnectionString, configure: s => s.AddSingleton<TimeProvider>(time));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await db.DisposeAsync();
-    }
+    private IncidentService Incidents => Get<IncidentService>();
 
     private Task<Incident> ReportAsync(string serviceCode = "streetlight-out", string? sourceRef = null, string? phone = null) =>
         Incidents.ReportAsync(Hotline, new NewIncident(IncidentSource.Hotline, serviceCode, "东华门大街路灯不亮", Dongcheng,
@@ -75,7 +64,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
         var again = await ReportAsync(sourceRef: "12345-2026-000001");
 
         Assert.Equal(first.Id, again.Id);
-        await using var conn = new NpgsqlConnection(db.ConnectionString);
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
         Assert.Equal(1, await conn.ExecuteScalarAsync<int>("select count(*) from incident"));
     }
 
@@ -89,7 +78,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<IncidentValidationException>(() =>
             Incidents.ReportAsync(Hotline, new NewIncident(IncidentSource.App, code, description, new GeoPoint(lon, lat))));
 
-        await using var conn = new NpgsqlConnection(db.ConnectionString);
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
         Assert.Equal(0, await conn.ExecuteScalarAsync<int>("select count(*) from incident"));
     }
 
@@ -188,7 +177,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     public async Task Timeline_IsAppendOnly()
     {
         var incident = await ReportAsync();
-        await using var conn = new NpgsqlConnection(db.ConnectionString);
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
 
         await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("update incident_timeline set actor = 'x' where incident_id = @id", new { id = incident.Id }));
         await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("delete from incident_timeline"));

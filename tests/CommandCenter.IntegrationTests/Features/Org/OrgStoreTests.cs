@@ -10,23 +10,7 @@ using Npgsql;
 namespace CommandCenter.IntegrationTests.Features.Org;
 
 /// <summary>One migrated database with the Beijing city pack loaded, shared by the tests of this class.</summary>
-public sealed class LoadedCityDatabase : IAsyncLifetime
-{
-    public TestDatabase Db { get; } = new();
-    public ServiceProvider Services { get; private set; } = default!;
-
-    public async Task InitializeAsync()
-    {
-        await Db.InitializeAsync();
-        Services = await CoreServices.CreateStartedAsync(Db.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Services.DisposeAsync();
-        await Db.DisposeAsync();
-    }
-}
+public sealed class LoadedCityDatabase : StartedCore;
 
 public sealed class OrgStoreTests(LoadedCityDatabase city) : IClassFixture<LoadedCityDatabase>
 {
