@@ -12,7 +12,8 @@ public static class Artifacts
     {
         Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, fileName);
-        await page.ScreenshotAsync(new() { Path = path, Animations = ScreenshotAnimations.Disabled });
+        // Animations stay on: fast-forwarding MudTabs' transition leaves its panels blank in the image.
+        await page.ScreenshotAsync(new() { Path = path });
         return path;
     }
 }

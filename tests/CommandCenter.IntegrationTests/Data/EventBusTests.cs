@@ -96,6 +96,23 @@ public sealed class EventBusTests : StartedCore
     }
 
     [Fact]
+    public async Task Bus_EventHeldBackByOlderTransaction_ArrivesWhenItEndsWithoutAnotherWakeUp()
+    {
+        await using var node = await StartNodeAsync(TimeSpan.FromMinutes(5));
+        var (oldConn, oldTx) = await BeginAsync();
+        await oldConn.ExecuteAsync("select pg_current_xact_id()", transaction: oldTx); // an older writer still running
+        await AppendCommittedAsync(7);
+        node.Bus.Published();
+        await Task.Delay(200);
+        Assert.DoesNotContain(node.Received, e => e.Ids.Contains(7));
+
+        await oldTx.CommitAsync(); // no NOTIFY, no Published(): the bus must look again by itself
+
+        await node.WaitForAsync(7);
+        await oldConn.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Bus_ListenConnectionKilled_ReconnectsAndCatchesUp()
     {
         await using var node = await StartNodeAsync(TimeSpan.FromSeconds(1));

@@ -32,6 +32,12 @@ public static class BusStore
         return rows.Select(r => new BusEvent(r.Id, ulong.Parse(r.Tx), r.Kind, r.Ids, new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)))).ToList();
     }
 
+    /// <summary>Whether committed events after the cursor exist that <see cref="ReadAsync"/> still holds back.</summary>
+    public static Task<bool> AnyHeldBackAsync(NpgsqlConnection conn, BusCursor after, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from bus_event where (tx, id) > (@tx::xid8, @id))",
+            new { tx = after.Tx.ToString(), id = after.Id }, cancellationToken: ct));
+
     /// <summary>Where a new reader starts: after everything already finished (it loads current state from the tables).</summary>
     public static async Task<BusCursor> HeadAsync(NpgsqlConnection conn, CancellationToken ct)
     {

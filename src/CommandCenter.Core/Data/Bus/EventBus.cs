@@ -13,6 +13,7 @@ namespace CommandCenter.Core.Data.Bus;
 /// </summary>
 public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> options, ILogger<EventBus> logger) : BackgroundService
 {
+    private static readonly TimeSpan HeldBackRetry = TimeSpan.FromMilliseconds(25);
     private readonly Lock gate = new();
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly SemaphoreSlim notify = new(0, 1);
@@ -65,10 +66,15 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         {
             try
             {
+                bool heldBack;
                 await using (var conn = await dataSource.OpenConnectionAsync(ct))
+                {
                     await DrainAsync(conn, o.BatchSize, ct);
+                    heldBack = await BusStore.AnyHeldBackAsync(conn, Cursor, ct);
+                }
                 ready.TrySetResult();
-                await wake.WaitAsync(o.CatchUpInterval, ct);
+                // Events committed behind a still-running older transaction: look again soon, not at the next wake-up.
+                await wake.WaitAsync(heldBack ? HeldBackRetry : o.CatchUpInterval, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -66,6 +66,9 @@ public partial class AdminPage
             actor = principal.ToActor(ClientIp);
             selfId = principal.UserId();
         }
+        // Load once, in the circuit (no HttpContext there): loading while prerendering too would show the
+        // grids, then a loading bar again when the circuit starts.
+        if (HttpContext is not null) return;
 
         districts = await Org.ListDistrictsAsync();
         streetUnits = await Org.ListStreetUnitsAsync();
