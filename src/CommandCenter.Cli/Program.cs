@@ -52,7 +52,7 @@ internal static class AppHost
 {
     public static IHost Build()
     {
-        var root = FindContentRoot();
+        var root = ContentRoot.Find();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root, Args = [] });
         // Commands print their own result; only problems are logged, as plain text.
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:Console:FormatterName", "simple")]);
@@ -60,12 +60,6 @@ internal static class AppHost
         return builder.Build();
     }
 
-    private static string FindContentRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln"))) return dir.FullName;
-        return AppContext.BaseDirectory;
-    }
 }
 
 internal sealed record Command(string Name, string Arguments, string Description, Func<CliOptions, int> Run);

@@ -1,3 +1,4 @@
+using CommandCenter.Core;
 using CommandCenter.Web.Hosting;
 
 var root = ContentRoot.Find();

@@ -29,7 +29,7 @@ public static class BusStore
             """;
         var rows = await conn.QueryAsync<(long Id, string Tx, string Kind, long[] Ids, DateTime At)>(
             new CommandDefinition(sql, new { tx = after.Tx.ToString(), id = after.Id, limit }, cancellationToken: ct));
-        return rows.Select(r => new BusEvent(r.Id, ulong.Parse(r.Tx), r.Kind, r.Ids, new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)))).ToList();
+        return rows.Select(r => new BusEvent(r.Id, ulong.Parse(r.Tx), r.Kind, r.Ids, DbTime.Utc(r.At))).ToList();
     }
 
     /// <summary>Whether committed events after the cursor exist that <see cref="ReadAsync"/> still holds back.</summary>

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using CommandCenter.Core.Data;
 using Npgsql;
 
 namespace CommandCenter.Core.Features.Identity;
@@ -28,7 +29,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<AuditRow>(new CommandDefinition(sql, new { limit, action }, cancellationToken: ct));
-        return rows.Select(r => new AuditEvent(r.Id, UserStore.Utc(r.At)!.Value, r.Actor, r.Action, r.Subject, r.Detail, r.Ip)).ToList();
+        return rows.Select(r => new AuditEvent(r.Id, DbTime.Utc(r.At), r.Actor, r.Action, r.Subject, r.Detail, r.Ip)).ToList();
     }
 
     private sealed record AuditRow(long Id, DateTime At, string Actor, string Action, string? Subject, string? Detail, string? Ip);

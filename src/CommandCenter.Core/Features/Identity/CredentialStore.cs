@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using static CommandCenter.Core.Data.DbTime;
 
 namespace CommandCenter.Core.Features.Identity;
 
@@ -86,13 +87,13 @@ public sealed class CredentialStore(NpgsqlDataSource dataSource)
 
     private sealed record DeviceRow(long Id, string Name, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastSeenAt)
     {
-        public WallDevice ToDevice() => new(Id, Name, UserStore.Utc(CreatedAt)!.Value, UserStore.Utc(RevokedAt), UserStore.Utc(LastSeenAt));
+        public WallDevice ToDevice() => new(Id, Name, Utc(CreatedAt), Utc(RevokedAt), Utc(LastSeenAt));
     }
 
     private sealed record ApiClientRow(long Id, string Name, string KeyPrefix, string? DepartmentCode, int RateLimitPerMinute,
         DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt)
     {
         public ApiClient ToClient() => new(Id, Name, KeyPrefix, DepartmentCode, RateLimitPerMinute,
-            UserStore.Utc(CreatedAt)!.Value, UserStore.Utc(RevokedAt), UserStore.Utc(LastUsedAt));
+            Utc(CreatedAt), Utc(RevokedAt), Utc(LastUsedAt));
     }
 }

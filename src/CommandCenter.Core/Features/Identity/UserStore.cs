@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using static CommandCenter.Core.Data.DbTime;
 
 namespace CommandCenter.Core.Features.Identity;
 
@@ -149,8 +150,6 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         public string? PasswordHash { get; init; }
 
         public AppUser ToUser() => new(Id, UserName, DisplayName, Roles, DistrictAdcode, StreetCode, DepartmentCode, Disabled,
-            Utc(LockedUntil), SecurityStamp, Utc(CreatedAt)!.Value, Utc(LastLoginAt));
+            Utc(LockedUntil), SecurityStamp, Utc(CreatedAt), Utc(LastLoginAt));
     }
-
-    internal static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }

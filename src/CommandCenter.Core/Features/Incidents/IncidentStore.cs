@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using CommandCenter.Core.Features.Identity;
+using static CommandCenter.Core.Data.DbTime;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
 using Dapper;
@@ -182,17 +183,13 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<InboxRow>(new CommandDefinition(sql, new { departmentCode, includeFinished }, cancellationToken: ct));
         return rows.Select(r => new InboxItem(r.AssignmentId, IncidentCodes.Parse<AssignmentRole>(r.Role), IncidentCodes.Parse<AssignmentStatus>(r.Status),
-            Utc(r.AssignedAt), UtcOrNull(r.AcceptedAt), r.IncidentId, r.ServiceCode, r.Description, r.Address, r.DistrictAdcode, r.StreetCode,
+            Utc(r.AssignedAt), Utc(r.AcceptedAt), r.IncidentId, r.ServiceCode, r.Description, r.Address, r.DistrictAdcode, r.StreetCode,
             IncidentCodes.Parse<IncidentStatus>(r.IncidentStatus), Utc(r.ReportedAt), Utc(r.DueAt), r.Bounces)).ToList();
     }
 
     private static Task SetStatusAsync(long incidentId, string status, DateTimeOffset at, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("update incident set status = @status, updated_at = @at where id = @incidentId",
             new { incidentId, status, at }, tx, cancellationToken: ct));
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    private static DateTimeOffset? UtcOrNull(DateTime? value) => value is { } v ? Utc(v) : null;
 
     private sealed class InboxRow
     {
@@ -241,8 +238,8 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
 
         public Incident ToIncident() => new(Id, IncidentCodes.Parse<IncidentSource>(Source), ServiceCode, Description, Address, new GeoPoint(Lon, Lat),
             DistrictAdcode, StreetCode, IncidentCodes.Parse<StreetSource>(StreetSource), IncidentCodes.Parse<IncidentStatus>(Status),
-            OrgCodes.ParseSlaTier(SlaTier), Bounces, Utc(ReportedAt), Utc(UpdatedAt), Utc(DueAt), UtcOrNull(RespondedAt), UtcOrNull(ResolvedAt),
-            UtcOrNull(ClosedAt), Solved, Satisfaction is null ? null : IncidentCodes.Parse<Satisfaction>(Satisfaction),
+            OrgCodes.ParseSlaTier(SlaTier), Bounces, Utc(ReportedAt), Utc(UpdatedAt), Utc(DueAt), Utc(RespondedAt), Utc(ResolvedAt),
+            Utc(ClosedAt), Solved, Satisfaction is null ? null : IncidentCodes.Parse<Satisfaction>(Satisfaction),
             IncidentCodes.MaskName(CallerName), IncidentCodes.MaskPhone(CallerPhone));
     }
 }

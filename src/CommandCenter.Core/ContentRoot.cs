@@ -1,4 +1,4 @@
-namespace CommandCenter.Web.Hosting;
+namespace CommandCenter.Core;
 
 /// <summary>
 /// Finds the folder holding appsettings.json and wwwroot/: the repository root (the agreed layout keeps
