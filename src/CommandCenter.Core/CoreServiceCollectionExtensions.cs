@@ -4,11 +4,13 @@ using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Rollups;
 using CommandCenter.Core.Features.Simulator;
 using Microsoft.AspNetCore.Identity;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CommandCenter.Core;
@@ -62,6 +64,13 @@ public static class CoreServiceCollectionExtensions
             .Configure<IConfiguration>((o, c) => o.Enabled = c.GetValue<bool>("CommandCenter:Demo"))
             .BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ILeaderJob, IncidentSimulator>();
+
+        services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new RollupGrid(
+            sp.GetRequiredService<IOptions<RollupOptions>>().Value.CellMetres, sp.GetRequiredService<IOptions<CityOptions>>().Value.MapCenter[1]));
+        services.AddSingleton<RollupStore>();
+        services.AddSingleton<RollupJob>();
+        services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<RollupJob>());
         return services;
     }
 }

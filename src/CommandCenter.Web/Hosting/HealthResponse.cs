@@ -14,6 +14,7 @@ internal static class HealthResponse
             {
                 status = e.Value.Status.ToString(),
                 durationMs = e.Value.Duration.TotalMilliseconds,
+                data = e.Value.Data.Count > 0 ? e.Value.Data : null,
             }),
         });
 }

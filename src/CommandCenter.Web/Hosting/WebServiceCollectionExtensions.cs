@@ -36,7 +36,8 @@ public static class WebServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<AccessDeniedHandler>();
 
-        services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: ["db"]);
+        services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: ["db"])
+            .AddCheck<RollupHealthCheck>("rollups");
         return services;
     }
 }

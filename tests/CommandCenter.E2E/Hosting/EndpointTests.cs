@@ -12,7 +12,7 @@ public sealed class EndpointTests(AppFixture app)
     private HttpClient Client() => app.CreateClient();
 
     [Fact]
-    public async Task Healthz_DatabaseUp_IsHealthyWithPostgresCheck()
+    public async Task Healthz_DatabaseUp_IsHealthyWithPostgresAndRollupLag()
     {
         using var http = Client();
 
@@ -22,6 +22,9 @@ public sealed class EndpointTests(AppFixture app)
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString());
+        var rollups = body.GetProperty("checks").GetProperty("rollups");
+        Assert.Equal("Healthy", rollups.GetProperty("status").GetString());
+        Assert.True(rollups.GetProperty("data").GetProperty("lagSeconds").GetDouble() >= 0);
     }
 
     [Fact]

@@ -12,6 +12,13 @@ public readonly record struct BusCursor(ulong Tx, long Id)
 /// <summary>Event kinds, one constant per thing that can change.</summary>
 public static class BusKinds
 {
+    /// <summary>Every incident kind starts with this; subscribers that care about any incident change match it.</summary>
+    public const string IncidentPrefix = "incident.";
+
+    /// <summary>A new incident was reported (one id).</summary>
+    public const string IncidentReported = "incident.reported";
+
+    /// <summary>An incident's lifecycle moved on (accepted, returned, resolved, reassigned, closed).</summary>
     public const string IncidentChanged = "incident.changed";
 }
 

@@ -42,7 +42,7 @@ public sealed class IncidentService(
         await store.AppendTimelineAsync(incidentId, now, actor, "reported", null, new { source = IncidentCodes.Code(input.Source) }, conn, tx, ct);
         await store.AssignAsync(incidentId, category.LeadDepartment, AssignmentRole.Lead, actor.Name, now, conn, tx, ct);
         await store.AppendTimelineAsync(incidentId, now, actor, "assigned", category.LeadDepartment, new { role = "lead" }, conn, tx, ct);
-        await CommitAsync(conn, tx, incidentId, ct);
+        await CommitAsync(conn, tx, incidentId, ct, BusKinds.IncidentReported);
         return (await store.GetAsync(incidentId, ct))!;
     }
 
@@ -150,9 +150,9 @@ public sealed class IncidentService(
     }
 
     /// <summary>The change and its bus event commit together; then this node and the others are woken.</summary>
-    private async Task CommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long incidentId, CancellationToken ct)
+    private async Task CommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long incidentId, CancellationToken ct, string kind = BusKinds.IncidentChanged)
     {
-        await BusStore.AppendAsync(conn, tx, BusKinds.IncidentChanged, [incidentId], ct);
+        await BusStore.AppendAsync(conn, tx, kind, [incidentId], ct);
         await tx.CommitAsync(ct);
         bus.Published();
     }

@@ -163,7 +163,7 @@ public sealed class IncidentSimulatorTests(ITestOutputHelper output) : IAsyncLif
         Assert.InRange(stored, simulator.Live.Reported, simulator.Live.Reported + 1);
         // The service's path: each report has its reported + assigned timeline rows and one bus event.
         Assert.Equal(2 * stored, await conn.ExecuteScalarAsync<long>("select count(*) from incident_timeline where action = 'reported' or (action = 'assigned' and actor = 'simulator')"));
-        Assert.True(await conn.ExecuteScalarAsync<long>("select count(*) from bus_event where kind = 'incident.changed'") >= stored);
+        Assert.Equal(stored, await conn.ExecuteScalarAsync<long>("select count(*) from bus_event where kind = 'incident.reported'"));
         Assert.True(await conn.ExecuteScalarAsync<long>("select count(*) from incident where responded_at is not null") > 0);
     }
 

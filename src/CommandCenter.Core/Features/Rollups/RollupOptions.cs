@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommandCenter.Core.Features.Rollups;
+
+/// <summary>Section "Rollups".</summary>
+public sealed class RollupOptions
+{
+    public const string Section = "Rollups";
+
+    /// <summary>Grid cell edge; changing it rebuilds the rollups at the next start.</summary>
+    [Range(50, 10_000)] public double CellMetres { get; set; } = 500;
+
+    /// <summary>The job looks for new events at least this often (the bus also wakes it at once).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Today's and yesterday's rates are recomputed this often even without events: a response window that
+    /// closes unanswered turns an undecided incident into a late one with no event to say so.
+    /// </summary>
+    public TimeSpan RecentRatesInterval { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,219 @@
+using CommandCenter.Core.Data;
+using CommandCenter.Core.Features.Identity;
+using CommandCenter.Core.Features.Incidents;
+using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Org.Geo;
+using CommandCenter.Core.Features.Rollups;
+using CommandCenter.Core.Features.Simulator;
+using CommandCenter.Testing;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using static CommandCenter.Core.Data.DbTime;
+
+namespace CommandCenter.IntegrationTests.Features.Rollups;
+
+public sealed class RollupTests : StartedCore
+{
+    // Tue 2026-11-24 10:00 Beijing.
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-24T02:00:00Z");
+    private static readonly GeoPoint Donghuamen = new(116.4075, 39.9140);
+    private static readonly Actor Hotline = new("hotline");
+
+    public RollupTests() : base(new FakeTimeProvider(Now)) { }
+
+    private RollupStore Store => Get<RollupStore>();
+
+    private CityClock Clock => Get<CityClock>();
+
+    /// <summary>Three days of simulated history (closed, bounced, open incidents) through the bulk path.</summary>
+    private async Task WriteHistoryAsync()
+    {
+        var org = Get<OrgStore>();
+        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
+            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Clock.Zone, seed: 7);
+        var history = generator.GenerateWithClusters(Now.AddDays(-3), Now, 1500).Select(p => IncidentGenerator.Materialize(p, Now).Incident);
+        await Get<IncidentBulkWriter>().WriteAsync(history);
+    }
+
+    private Task<Incident> ReportAsync(string serviceCode = "streetlight-out") =>
+        Get<IncidentService>().ReportAsync(Hotline, new NewIncident(IncidentSource.Hotline, serviceCode, "东华门大街路灯不亮", Donghuamen));
+
+    [Fact]
+    public async Task Open_History_CellsEqualTheIncidentsCountedInCSharp()
+    {
+        await WriteHistoryAsync();
+
+        await Store.OpenAsync(default);
+
+        var grid = Get<RollupGrid>();
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
+        var expected = (await conn.QueryAsync<(DateTime At, string District, double Lon, double Lat, string Code)>(
+                "select reported_at, district_adcode, lon, lat, service_code from incident"))
+            .GroupBy(r => (Bucket: BucketOf(Utc(r.At)), r.District, Cell: grid.CellOf(new GeoPoint(r.Lon, r.Lat)), r.Code))
+            .ToDictionary(g => $"{g.Key.Bucket:O}|{g.Key.District}|{g.Key.Cell.X}|{g.Key.Cell.Y}|{g.Key.Code}", g => g.Count());
+        var actual = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(
+                "select bucket, district_adcode, cell_x, cell_y, service_code, reported from rollup_cell"))
+            .ToDictionary(r => $"{Utc(r.Bucket):O}|{r.District}|{r.X}|{r.Y}|{r.Code}", r => r.Reported);
+        Assert.True(expected.Count > 1000, $"{expected.Count} cells");
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+    }
+
+    [Theory]
+    [InlineData(RateGroup.City)]
+    [InlineData(RateGroup.District)]
+    [InlineData(RateGroup.Street)]
+    [InlineData(RateGroup.Department)]
+    public async Task Rates_History_EqualThreeRateFormulasOnTheRawIncidents(RateGroup group)
+    {
+        await WriteHistoryAsync();
+        await Store.OpenAsync(default);
+
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
+        var rows = await conn.QueryAsync<(long Id, string District, string Street, string StreetSource, string Tier, DateTime Reported, DateTime? Responded,
+            DateTime? Closed, bool? Solved, string? Satisfaction)>(
+            "select id, district_adcode, street_code, street_source, sla_tier, reported_at, responded_at, closed_at, solved, satisfaction from incident");
+        var leads = (await conn.QueryAsync<(long Incident, long Id, string Department)>(
+                "select incident_id, id, department_code from assignment where role = 'lead'"))
+            .GroupBy(a => a.Incident).ToDictionary(g => g.Key, g => g.MaxBy(a => a.Id).Department);
+        var today = Clock.Today;
+        foreach (var (from, to) in new[] { (today.AddDays(-2), today.AddDays(1)), (today.AddDays(-1), today), (today, today.AddDays(1)) })
+        {
+            var expected = rows
+                .Where(r => group != RateGroup.Street || r.StreetSource == "supplied")
+                .GroupBy(r => group switch
+                {
+                    RateGroup.City => "",
+                    RateGroup.District => r.District,
+                    RateGroup.Street => r.Street,
+                    _ => leads.GetValueOrDefault(r.Id, ""),
+                })
+                .ToDictionary(g => g.Key, g => ThreeRateFormulas.Count(
+                    g.Select(r => new IncidentOutcome(OrgCodes.ParseSlaTier(r.Tier), Utc(r.Reported), Utc(r.Responded), Utc(r.Closed), r.Solved,
+                        r.Satisfaction is null ? null : IncidentCodes.Parse<Satisfaction>(r.Satisfaction))),
+                    Clock.StartOf(from), Clock.StartOf(to), Now))
+                .Where(p => p.Value != RateCounts.Zero);
+
+            var actual = await Store.RatesAsync(from, to, group, default);
+
+            Assert.NotEmpty(actual);
+            Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+        }
+        if (group == RateGroup.City)
+        {
+            var city = (await Store.RatesAsync(today.AddDays(-2), today.AddDays(1), group, default))[""];
+            Assert.InRange(city.ResponseRate!.Value, 0.5, 1);
+            Assert.InRange(city.SatisfactionRate!.Value, 0.5, 1);
+        }
+    }
+
+    [Fact]
+    public async Task Rates_EmptyPeriod_HaveNothingToCount()
+    {
+        await WriteHistoryAsync();
+        await Store.OpenAsync(default);
+
+        var future = await Store.RatesAsync(Clock.Today.AddDays(10), Clock.Today.AddDays(40), RateGroup.City, default);
+
+        Assert.Empty(future);
+    }
+
+    [Fact]
+    public async Task CatchUp_NewReports_CountedOnceEvenWhenTheEventsAreReadAgain()
+    {
+        var cursor = await Store.OpenAsync(default);
+        await ReportAsync();
+        await ReportAsync();
+        await ReportAsync("garbage");
+
+        var pending = await Store.StatusAsync(default);
+        var (next, events) = await Store.CatchUpAsync(cursor, recentDays: false, default);
+        var first = await HeatHereAsync(null);
+        await Store.CatchUpAsync(cursor, recentDays: false, default); // as after a crash before the cursor was saved
+        var again = await HeatHereAsync(null);
+
+        Assert.Equal(3, pending.PendingEvents);
+        Assert.True(pending.Lag > TimeSpan.Zero);
+        Assert.Equal(3, events.Count);
+        Assert.Equal(3, first);
+        Assert.Equal(3, again);
+        Assert.Equal(1, await HeatHereAsync(["garbage"]));
+        var status = await Store.StatusAsync(default);
+        Assert.Equal((next, 0L, TimeSpan.Zero), (status.Cursor, status.PendingEvents, status.Lag));
+        Assert.Equal(3, (await Store.ReportedPerHourAsync(Now.AddHours(-1), Now.AddHours(1), default)).Sum(b => b.Count));
+        Assert.Equal(new CategoryCount("streetlight-out", 2), (await Store.TopCategoriesAsync(Now.AddHours(-1), Now.AddHours(1), 1, default)).Single());
+    }
+
+    [Fact]
+    public async Task CatchUp_AcceptedWithinTheWindow_CountsAsRespondedOnTimeInTheDistrict()
+    {
+        var cursor = await Store.OpenAsync(default);
+        var incident = await ReportAsync();
+        var item = (await Get<IncidentService>().ListInboxAsync(AccessScope.For(Roles.Commander), "city-management")).Single();
+        await Get<IncidentService>().AcceptAsync(new AccessScope(new HashSet<string> { Roles.Department }, DepartmentCode: "city-management"),
+            new Actor("dept"), item.AssignmentId);
+
+        await Store.CatchUpAsync(cursor, recentDays: false, default);
+
+        var rates = await Store.RatesAsync(Clock.Today, Clock.Today.AddDays(1), RateGroup.District, default);
+        Assert.Equal(new RateCounts(1, 1, 0, 0, 0, 0), rates[incident.DistrictAdcode]);
+    }
+
+    [Fact]
+    public async Task Open_AnotherGrid_RebuildsTheCells()
+    {
+        await WriteHistoryAsync();
+        await Store.OpenAsync(default);
+        var coarse = new RollupStore(Get<NpgsqlDataSource>(), new RollupGrid(2000, 40.19), Clock);
+
+        await coarse.OpenAsync(default);
+
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
+        Assert.Equal("2000m@40.19", await conn.ExecuteScalarAsync<string>("select grid from rollup_state"));
+        Assert.Equal(await conn.ExecuteScalarAsync<long>("select count(*) from incident"), await conn.ExecuteScalarAsync<long>("select sum(reported) from rollup_cell"));
+        var cells = await coarse.HeatAsync(Now.AddDays(-4), Now, null, default);
+        Assert.All(cells, c => Assert.Equal(c.Cell, new RollupGrid(2000, 40.19).CellOf(c.Centre)));
+    }
+
+    [Fact]
+    public async Task Job_WhileLeading_CountsANewReportAndMeasuresItsLag()
+    {
+        var job = new RollupJob(Store, Get<Core.Data.Bus.EventBus>(), Clock,
+            Options.Create(new RollupOptions { Interval = TimeSpan.FromMilliseconds(50) }), NullLogger<RollupJob>.Instance);
+        using var cts = new CancellationTokenSource();
+        var run = job.RunAsync(cts.Token);
+        await WaitForAsync(async () => (await Store.StatusAsync(default)).UpdatedAt is not null);
+
+        await ReportAsync();
+        await WaitForAsync(async () => await HeatHereAsync(null) == 1);
+
+        await cts.CancelAsync();
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.True(job.Lag.Samples >= 1);
+        Assert.InRange(job.Lag.P99, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<int> HeatHereAsync(IReadOnlyCollection<string>? codes)
+    {
+        var cell = Get<RollupGrid>().CellOf(Donghuamen);
+        return (await Store.HeatAsync(Now.AddHours(-1), Now.AddHours(1), codes, default)).Where(c => c.Cell == cell).Sum(c => c.Count);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail("Timed out waiting");
+    }
+
+    private static DateTimeOffset BucketOf(DateTimeOffset t)
+    {
+        var origin = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return origin + TimeSpan.FromTicks((t - origin).Ticks / RollupStore.Bucket.Ticks * RollupStore.Bucket.Ticks);
+    }
+}
