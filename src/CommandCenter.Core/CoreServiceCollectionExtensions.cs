@@ -6,6 +6,7 @@ using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Rollups;
 using CommandCenter.Core.Features.Simulator;
+using CommandCenter.Core.Features.Situation;
 using Microsoft.AspNetCore.Identity;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RollupStore>();
         services.AddSingleton<RollupJob>();
         services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<RollupJob>());
+
+        services.AddOptions<SituationOptions>().BindConfiguration(SituationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SituationStore>();
+        services.AddSingleton<SituationState>();
+        services.AddHostedService(sp => sp.GetRequiredService<SituationState>());
         return services;
     }
 }

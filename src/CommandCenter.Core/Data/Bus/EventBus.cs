@@ -11,7 +11,8 @@ namespace CommandCenter.Core.Data.Bus;
 /// anything a lost notification or a dropped connection missed. Subscribers in this process get each batch
 /// in order, at least once.
 /// </summary>
-public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> options, ILogger<EventBus> logger) : BackgroundService
+public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> options, ILogger<EventBus> logger, TimeProvider? time = null)
+    : BackgroundService
 {
     private static readonly TimeSpan HeldBackRetry = TimeSpan.FromMilliseconds(25);
     private readonly Lock gate = new();
@@ -23,6 +24,12 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
 
     /// <summary>Everything up to here has been handed to subscribers.</summary>
     public BusCursor Cursor { get; private set; } = BusCursor.Start;
+
+    /// <summary>
+    /// When the last complete read began: every event committed before then has been handed to subscribers
+    /// (a read that found events held back by an older transaction does not count). Null until the first read. Screens use it to show how current they are, and to turn stale when it stops.
+    /// </summary>
+    public DateTimeOffset? LastReadAt { get; private set; }
 
     /// <summary>Completes once the LISTEN connection is up and the first read is done.</summary>
     public Task Ready => ready.Task;
@@ -67,11 +74,13 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
             try
             {
                 bool heldBack;
+                var readAt = (time ?? TimeProvider.System).GetUtcNow();
                 await using (var conn = await dataSource.OpenConnectionAsync(ct))
                 {
                     await DrainAsync(conn, o.BatchSize, ct);
                     heldBack = await BusStore.AnyHeldBackAsync(conn, Cursor, ct);
                 }
+                if (!heldBack) LastReadAt = readAt;
                 ready.TrySetResult();
                 // Events committed behind a still-running older transaction: look again soon, not at the next wake-up.
                 await wake.WaitAsync(heldBack ? HeldBackRetry : o.CatchUpInterval, ct);

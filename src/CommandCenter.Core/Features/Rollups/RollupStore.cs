@@ -15,6 +15,9 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
 {
     public const string Name = "incidents";
 
+    /// <summary>Raised when the rollups' shape changes: state saved under another layout is rebuilt.</summary>
+    private const string Layout = "2";
+
     /// <summary>The width of a rollup_cell bucket.</summary>
     public static readonly TimeSpan Bucket = TimeSpan.FromMinutes(10);
 
@@ -34,11 +37,11 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var state = await conn.QuerySingleOrDefaultAsync<(string Grid, string Tx, long Id)?>(new CommandDefinition(
             "select grid, cursor_tx::text, cursor_id from rollup_state where name = @Name", new { Name }, cancellationToken: ct));
-        if (state is { } s && s.Grid == grid.Signature) return new BusCursor(ulong.Parse(s.Tx), s.Id);
+        if (state is { } s && s.Grid == Signature) return new BusCursor(ulong.Parse(s.Tx), s.Id);
 
         var head = await BusStore.HeadAsync(conn, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell; delete from rollup_rate", transaction: tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell; delete from rollup_rate; delete from rollup_resolved", transaction: tx, cancellationToken: ct));
         await RecomputeCellsAsync(conn, tx, Ever.From, Ever.To, ct);
         await RecomputeRatesAsync(conn, tx, null, ct);
         await SaveAsync(conn, tx, head, null, ct);
@@ -101,7 +104,7 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             commandTimeout: 0, cancellationToken: ct));
     }
 
-    /// <summary>Recomputes the report days in [from, to), or all of them.</summary>
+    /// <summary>Recomputes rollup_rate and rollup_resolved for the report days in [from, to), or all of them.</summary>
     private async Task RecomputeRatesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, (DateOnly From, DateOnly To)? days, CancellationToken ct)
     {
         const string sql = """
@@ -127,7 +130,15 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             left join lateral (
                 select a.department_code from assignment a where a.incident_id = i.id and a.role = 'lead' order by a.id desc limit 1
             ) lead on true
-            group by 1, 2, 3, 4, 5, 6
+            group by 1, 2, 3, 4, 5, 6;
+
+            delete from rollup_resolved where report_day >= @fromDay and report_day < @toDay;
+            insert into rollup_resolved (report_day, district_adcode, service_code, department_code, resolved)
+            select (i.reported_at at time zone @zone)::date, i.district_adcode, i.service_code, a.department_code, count(*)
+            from incident i
+            join assignment a on a.incident_id = i.id and a.role = 'lead' and a.status = 'resolved'
+            where i.reported_at >= @from and i.reported_at < @to
+            group by 1, 2, 3, 4
             """;
         var (fromDay, toDay) = days ?? (DateOnly.FromDateTime(Ever.From.UtcDateTime), DateOnly.FromDateTime(Ever.To.UtcDateTime));
         await conn.ExecuteAsync(new CommandDefinition(sql, new
@@ -139,6 +150,8 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
         }, tx, commandTimeout: 0, cancellationToken: ct));
     }
 
+    private string Signature => $"{grid.Signature}/{Layout}";
+
     private Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BusCursor cursor, DateTimeOffset? eventAt, CancellationToken ct)
     {
         const string sql = """
@@ -147,7 +160,7 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             on conflict (name) do update set grid = excluded.grid, cursor_tx = excluded.cursor_tx, cursor_id = excluded.cursor_id,
                 event_at = coalesce(excluded.event_at, rollup_state.event_at), updated_at = now()
             """;
-        return conn.ExecuteAsync(new CommandDefinition(sql, new { Name, grid = grid.Signature, tx = cursor.Tx.ToString(), id = cursor.Id, eventAt }, tx, cancellationToken: ct));
+        return conn.ExecuteAsync(new CommandDefinition(sql, new { Name, grid = Signature, tx = cursor.Tx.ToString(), id = cursor.Id, eventAt }, tx, cancellationToken: ct));
     }
 
     /// <summary>Merges sorted keys into [from, to) runs where each key's end is the next key.</summary>

@@ -172,7 +172,7 @@ public sealed class RollupTests : StartedCore
         await coarse.OpenAsync(default);
 
         await using var conn = new NpgsqlConnection(Db.ConnectionString);
-        Assert.Equal("2000m@40.19", await conn.ExecuteScalarAsync<string>("select grid from rollup_state"));
+        Assert.Equal("2000m@40.19/2", await conn.ExecuteScalarAsync<string>("select grid from rollup_state"));
         Assert.Equal(await conn.ExecuteScalarAsync<long>("select count(*) from incident"), await conn.ExecuteScalarAsync<long>("select sum(reported) from rollup_cell"));
         var cells = await coarse.HeatAsync(Now.AddDays(-4), Now, null, default);
         Assert.All(cells, c => Assert.Equal(c.Cell, new RollupGrid(2000, 40.19).CellOf(c.Centre)));
