@@ -7,7 +7,7 @@ namespace CommandCenter.Testing;
 /// A fresh database, migrated and loaded exactly as the app does it, with Core composed on it — optionally on a
 /// test clock. Use it as a class fixture, or own one per test class through <see cref="IAsyncLifetime"/>.
 /// </summary>
-public class StartedCore(TimeProvider? time = null) : IAsyncLifetime
+public class StartedCore(TimeProvider? time = null, IDictionary<string, string?>? settings = null) : IAsyncLifetime
 {
     public TestDatabase Db { get; } = new();
 
@@ -18,7 +18,7 @@ public class StartedCore(TimeProvider? time = null) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Db.InitializeAsync();
-        Services = await CoreServices.CreateStartedAsync(Db.ConnectionString, configure: time is null ? null : s => s.AddSingleton(time));
+        Services = await CoreServices.CreateStartedAsync(Db.ConnectionString, settings, configure: time is null ? null : s => s.AddSingleton(time));
     }
 
     public async Task DisposeAsync()
