@@ -173,8 +173,10 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
 
     private static void Release(SemaphoreSlim signal)
     {
+        // Already signalled: coalesced. Checking first keeps a busy writer from throwing on nearly every commit.
+        if (signal.CurrentCount > 0) return;
         try { signal.Release(); }
-        catch (SemaphoreFullException) { /* already signalled: coalesced */ }
+        catch (SemaphoreFullException) { /* signalled meanwhile by another thread */ }
     }
 
     private sealed class Subscription(Action dispose) : IDisposable
