@@ -21,7 +21,7 @@ public sealed record PlannedIncident(
 /// with <see cref="IncidentLocator"/> to lie in the unit's district; the unit's code is then supplied
 /// (street source "supplied"), as a 12345 operator records the street the caller names.
 /// </summary>
-public sealed class IncidentGenerator
+public sealed partial class IncidentGenerator
 {
     public const string ReporterActor = "simulator";
     public const string CommanderActor = "simulator-commander";
@@ -29,7 +29,15 @@ public sealed class IncidentGenerator
     private const int PoolSize = 48;
     private const double MetresPerDegreeLat = 111_320;
 
+    /// <summary>How often, on the simulated clock, a new compound problem starts in the live stream.</summary>
+    public static readonly TimeSpan ClusterEvery = TimeSpan.FromHours(4);
+
+    /// <summary>A live compound problem's reports arrive over this long.</summary>
+    private static readonly TimeSpan ClusterSpan = TimeSpan.FromHours(2);
+
+    private readonly int seed;
     private readonly Random rng;
+    private readonly Dictionary<long, List<PlannedIncident>> liveClusters = [];
     private readonly WorkingCalendar calendar;
     private readonly TimeZoneInfo zone;
     private readonly IncidentLocator locator;
@@ -41,6 +49,7 @@ public sealed class IncidentGenerator
 
     public IncidentGenerator(IEnumerable<Category> categories, IEnumerable<StreetUnit> units, IncidentLocator locator, WorkingCalendar calendar, TimeZoneInfo zone, int seed)
     {
+        this.seed = seed;
         rng = new Random(seed);
         this.calendar = calendar;
         this.zone = zone;
@@ -68,6 +77,14 @@ public sealed class IncidentGenerator
     /// </summary>
     public IEnumerable<PlannedIncident> GenerateWithClusters(DateTimeOffset from, DateTimeOffset to, double perDay) =>
         Generate(from, to, perDay, PlanClusters(from, to));
+
+    /// <summary>
+    /// The live stream: <see cref="Generate(DateTimeOffset, DateTimeOffset, double)"/> plus one compound problem starting in
+    /// every <see cref="ClusterEvery"/> of simulated time, its reports arriving over two hours. Each cluster comes from the
+    /// seed and its time slot only, so the same seed gives the same clusters however the ticks fall.
+    /// </summary>
+    public IEnumerable<PlannedIncident> GenerateLive(DateTimeOffset from, DateTimeOffset to, double perDay) =>
+        Generate(from, to, perDay, LiveClusters(from, to));
 
     private IEnumerable<PlannedIncident> Generate(DateTimeOffset from, DateTimeOffset to, double perDay, List<PlannedIncident> extra)
     {
@@ -98,11 +115,11 @@ public sealed class IncidentGenerator
     public PlannedIncident Next(DateTimeOffset at)
     {
         var (category, texts) = PickCategory(at);
-        var district = Pick(districts, districtTotal, d => d.Weight);
-        var unit = Pick(district.Units, district.UnitTotal, u => u.Weight);
+        var district = Pick(rng, districts, districtTotal, d => d.Weight);
+        var unit = Pick(rng, district.Units, district.UnitTotal, u => u.Weight);
         var point = unit.Pool[rng.Next(unit.Pool.Length)];
         var description = string.Format(texts[rng.Next(texts.Length)], unit.Street.NameZh);
-        return Plan(category, description, point, unit.Street, at, cluster: null);
+        return Plan(rng, category, description, point, unit.Street, at, cluster: null);
     }
 
     /// <summary>
@@ -175,8 +192,8 @@ public sealed class IncidentGenerator
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
 
-    private PlannedIncident Plan(Category category, string description, GeoPoint point, StreetUnit unit, DateTimeOffset at, int? cluster,
-        int forcedBounces = -1)
+    private PlannedIncident Plan(Random random, Category category, string description, GeoPoint point, StreetUnit unit, DateTimeOffset at,
+        int? cluster, int forcedBounces = -1)
     {
         var due = calendar.DueAt(at, category.SlaTier);
         var steps = new List<PlannedStep>();
@@ -184,44 +201,67 @@ public sealed class IncidentGenerator
         var t = at;
         var owner = category.LeadDepartment;
         // 7.5 % bounce once; a fifth of those (≈ 1.5 %) are disputes bounced again by the next, equally wrong, owner.
-        var bounces = forcedBounces >= 0 ? forcedBounces : rng.NextDouble() < 0.075 ? (rng.NextDouble() < 0.2 ? 2 : 1) : 0;
+        var bounces = forcedBounces >= 0 ? forcedBounces : random.NextDouble() < 0.075 ? (random.NextDouble() < 0.2 ? 2 : 1) : 0;
         var wrongOwners = WrongOwners(category);
         for (var b = 0; b < bounces; b++)
         {
-            t = After(t, window * (0.02 + rng.NextDouble() * 0.5));
-            if (rng.NextDouble() < 0.3)
-            {
-                steps.Add(new(t, StepKind.Accept, owner));
-                t = After(t, TimeSpan.FromMinutes(10 + rng.NextDouble() * 120));
-            }
-            steps.Add(new(t, StepKind.Return, owner, BeijingProfile.ReturnReasons[rng.Next(BeijingProfile.ReturnReasons.Length)]));
-            t = After(t, TimeSpan.FromMinutes(5 + rng.NextDouble() * 55));
+            t = AddReturn(random, steps, t, owner, window);
             // After the last bounce the commander finds the right owner; before it, the next owner is as wrong as the first.
-            owner = b == bounces - 1 ? FinalOwner(category, owner) : wrongOwners[rng.Next(wrongOwners.Length)];
+            owner = b == bounces - 1 ? FinalOwner(category.LeadDepartment, owner) : wrongOwners[random.Next(wrongOwners.Length)];
             steps.Add(new(t, StepKind.Reassign, owner));
         }
-        var onTimeResponse = rng.NextDouble() < 0.94;
-        t = After(t, window * (onTimeResponse ? 0.02 + rng.NextDouble() * 0.5 : 1.05 + rng.NextDouble()));
-        steps.Add(new(t, StepKind.Accept, owner));
-
-        // About 10 % are resolved after their due time.
-        var resolveAt = rng.NextDouble() < 0.10
-            ? due + (due - at) * (0.05 + rng.NextDouble() * 0.5)
-            : t + (due - t) * (0.05 + 0.9 * Math.Pow(rng.NextDouble(), 2));
-        t = After(t, resolveAt > t ? resolveAt - t : TimeSpan.Zero);
-        steps.Add(new(t, StepKind.Resolve, owner, BeijingProfile.ResolutionNotes[rng.Next(BeijingProfile.ResolutionNotes.Length)]));
-
-        t = After(t, TimeSpan.FromHours(1 + rng.NextDouble() * 29));
-        var solved = rng.NextDouble() < 0.9;
-        var roll = rng.NextDouble();
-        var satisfaction = solved
-            ? roll < 0.65 ? Satisfaction.Satisfied : roll < 0.92 ? Satisfaction.BasicallySatisfied : Satisfaction.Unsatisfied
-            : roll < 0.3 ? Satisfaction.BasicallySatisfied : Satisfaction.Unsatisfied;
-        steps.Add(new(t, StepKind.Close, null, Solved: solved, Satisfaction: satisfaction));
+        t = AddAccept(random, steps, t, owner, window);
+        t = AddResolve(random, steps, t, owner, at, due);
+        AddClose(random, steps, t);
 
         var address = $"北京市{BeijingProfile.DistrictNames.GetValueOrDefault(unit.DistrictAdcode, "")}{unit.NameZh}";
         return new PlannedIncident(category.ServiceCode, description, address, point, unit.DistrictAdcode, unit.Code, category.SlaTier,
             at, due, category.LeadDepartment, steps, cluster);
+    }
+
+    /// <summary>A bounce by <paramref name="owner"/> (sometimes after accepting), then the commander's pause before reassigning.</summary>
+    private static DateTimeOffset AddReturn(Random random, List<PlannedStep> steps, DateTimeOffset t, string owner, TimeSpan window)
+    {
+        t = After(t, window * (0.02 + random.NextDouble() * 0.5));
+        if (random.NextDouble() < 0.3)
+        {
+            steps.Add(new(t, StepKind.Accept, owner));
+            t = After(t, TimeSpan.FromMinutes(10 + random.NextDouble() * 120));
+        }
+        steps.Add(new(t, StepKind.Return, owner, BeijingProfile.ReturnReasons[random.Next(BeijingProfile.ReturnReasons.Length)]));
+        return After(t, TimeSpan.FromMinutes(5 + random.NextDouble() * 55));
+    }
+
+    /// <summary>94 % accept within the response window.</summary>
+    private static DateTimeOffset AddAccept(Random random, List<PlannedStep> steps, DateTimeOffset t, string owner, TimeSpan window)
+    {
+        var onTimeResponse = random.NextDouble() < 0.94;
+        t = After(t, window * (onTimeResponse ? 0.02 + random.NextDouble() * 0.5 : 1.05 + random.NextDouble()));
+        steps.Add(new(t, StepKind.Accept, owner));
+        return t;
+    }
+
+    /// <summary>About 10 % are resolved after their due time; one accepted past its due time still takes a while.</summary>
+    private static DateTimeOffset AddResolve(Random random, List<PlannedStep> steps, DateTimeOffset t, string owner, DateTimeOffset at, DateTimeOffset due)
+    {
+        var resolveAt = random.NextDouble() < 0.10
+            ? due + (due - at) * (0.05 + random.NextDouble() * 0.5)
+            : t + (due - t) * (0.05 + 0.9 * Math.Pow(random.NextDouble(), 2));
+        t = After(t, resolveAt > t ? resolveAt - t : TimeSpan.FromMinutes(30 + random.NextDouble() * 210));
+        steps.Add(new(t, StepKind.Resolve, owner, BeijingProfile.ResolutionNotes[random.Next(BeijingProfile.ResolutionNotes.Length)]));
+        return t;
+    }
+
+    /// <summary>The return visit: 90 % solved, satisfaction mostly positive.</summary>
+    private static void AddClose(Random random, List<PlannedStep> steps, DateTimeOffset t)
+    {
+        t = After(t, TimeSpan.FromHours(1 + random.NextDouble() * 29));
+        var solved = random.NextDouble() < 0.9;
+        var roll = random.NextDouble();
+        var satisfaction = solved
+            ? roll < 0.65 ? Satisfaction.Satisfied : roll < 0.92 ? Satisfaction.BasicallySatisfied : Satisfaction.Unsatisfied
+            : roll < 0.3 ? Satisfaction.BasicallySatisfied : Satisfaction.Unsatisfied;
+        steps.Add(new(t, StepKind.Close, null, Solved: solved, Satisfaction: satisfaction));
     }
 
     /// <summary>Strictly later, whole milliseconds (PostgreSQL keeps microseconds; this keeps round trips exact).</summary>
@@ -237,37 +277,78 @@ public sealed class IncidentGenerator
         category.SupportDepartments.Count > 0 ? category.SupportDepartments.ToArray() : [BeijingProfile.TerritorialDepartment];
 
     /// <summary>No clear owner → the district government takes it (区政府兜底); if it was the one bouncing, the category's lead.</summary>
-    private static string FinalOwner(Category category, string last) =>
-        last != BeijingProfile.TerritorialDepartment ? BeijingProfile.TerritorialDepartment : category.LeadDepartment;
+    private static string FinalOwner(string lead, string last) =>
+        last != BeijingProfile.TerritorialDepartment ? BeijingProfile.TerritorialDepartment : lead;
+
+    private bool HasClusterCategories => BeijingProfile.ClusterCategories.All(categories.ContainsKey);
 
     private List<PlannedIncident> PlanClusters(DateTimeOffset from, DateTimeOffset to)
     {
         var plans = new List<PlannedIncident>();
-        if (BeijingProfile.ClusterCategories.Any(c => !categories.ContainsKey(c)) || to <= from) return plans;
+        if (!HasClusterCategories || to <= from) return plans;
         var count = rng.Next(3, 6);
         var used = new HashSet<string>();
         for (var c = 0; c < count && used.Count < districts.Length; c++)
         {
             District district;
-            do district = Pick(districts, districtTotal, d => d.Weight); while (!used.Add(district.Adcode));
-            var unit = Pick(district.Units, district.UnitTotal, u => u.Weight);
-            var center = unit.Pool[rng.Next(unit.Pool.Length)];
-            foreach (var code in BeijingProfile.ClusterCategories)
+            do district = Pick(rng, districts, districtTotal, d => d.Weight); while (!used.Add(district.Adcode));
+            plans.AddRange(PlanCluster(rng, district, c + 1, from, to));
+        }
+        return plans;
+    }
+
+    private List<PlannedIncident> LiveClusters(DateTimeOffset from, DateTimeOffset to)
+    {
+        var plans = new List<PlannedIncident>();
+        if (!HasClusterCategories || to <= from) return plans;
+        for (var slot = (from - ClusterSpan).UtcTicks / ClusterEvery.Ticks; slot <= to.UtcTicks / ClusterEvery.Ticks; slot++)
+            plans.AddRange(LiveCluster(slot).Where(p => p.ReportedAt >= from && p.ReportedAt < to));
+        return plans;
+    }
+
+    /// <summary>The compound problem that starts in time slot <paramref name="slot"/> (of <see cref="ClusterEvery"/>), from the seed alone.</summary>
+    private List<PlannedIncident> LiveCluster(long slot)
+    {
+        if (liveClusters.TryGetValue(slot, out var cached)) return cached;
+        var random = new Random(StableSeed(seed, slot));
+        var start = Millis(new DateTimeOffset(slot * ClusterEvery.Ticks, TimeSpan.Zero).AddTicks((long)(random.NextDouble() * ClusterEvery.Ticks)));
+        var plans = PlanCluster(random, Pick(random, districts, districtTotal, d => d.Weight), (int)slot, start, start + ClusterSpan);
+        if (liveClusters.Count >= 8) liveClusters.Remove(liveClusters.Keys.Min());
+        return liveClusters[slot] = plans;
+    }
+
+    /// <summary>The founding example at one place in <paramref name="district"/>: each of its categories reported 1–3 times in [from, to).</summary>
+    private List<PlannedIncident> PlanCluster(Random random, District district, int number, DateTimeOffset from, DateTimeOffset to)
+    {
+        var plans = new List<PlannedIncident>();
+        var unit = Pick(random, district.Units, district.UnitTotal, u => u.Weight);
+        var center = unit.Pool[random.Next(unit.Pool.Length)];
+        foreach (var code in BeijingProfile.ClusterCategories)
+        {
+            var category = categories[code];
+            var reports = 1 + random.Next(3);
+            for (var r = 0; r < reports; r++)
             {
-                var category = categories[code];
-                var reports = 1 + rng.Next(3);
-                for (var r = 0; r < reports; r++)
-                {
-                    var at = from.AddTicks((long)(rng.NextDouble() * (to - from).Ticks));
-                    at = Millis(at);
-                    var point = Jitter(center, 30, unit.Street) ?? center;
-                    var text = string.Format(BeijingProfile.ClusterTexts[code], unit.Street.NameZh);
-                    // Nobody owns a road that was never handed over: its reports bounce twice before the district takes them.
-                    plans.Add(Plan(category, text, point, unit.Street, at, c + 1, code == "road-not-handed-over" ? 2 : -1));
-                }
+                var at = Millis(from.AddTicks((long)(random.NextDouble() * (to - from).Ticks)));
+                var point = Jitter(center, 30, unit.Street, random) ?? center;
+                var text = string.Format(BeijingProfile.ClusterTexts[code], unit.Street.NameZh);
+                // Nobody owns a road that was never handed over: its reports bounce twice before the district takes them.
+                plans.Add(Plan(random, category, text, point, unit.Street, at, number, code == "road-not-handed-over" ? 2 : -1));
             }
         }
         return plans;
+    }
+
+    /// <summary>A seed from two numbers that is the same in every process (unlike HashCode.Combine, which is randomized per process).</summary>
+    internal static int StableSeed(int seed, long value)
+    {
+        unchecked
+        {
+            var x = (ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)value;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return (int)(x ^ (x >> 31));
+        }
     }
 
     private (Category, string[]) PickCategory(DateTimeOffset at)
@@ -275,13 +356,13 @@ public sealed class IncidentGenerator
         var heating = BeijingProfile.IsHeatingSeason(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime));
         double Weight((Category Category, double Weight, string[] Texts) s) =>
             s.Category.ServiceCode == "heating" && !heating ? BeijingProfile.HeatingOffSeason : s.Weight;
-        var pick = Pick(shares, shares.Sum(Weight), Weight);
+        var pick = Pick(rng, shares, shares.Sum(Weight), Weight);
         return (pick.Category, pick.Texts);
     }
 
-    private T Pick<T>(T[] items, double total, Func<T, double> weight)
+    private static T Pick<T>(Random random, T[] items, double total, Func<T, double> weight)
     {
-        var x = rng.NextDouble() * total;
+        var x = random.NextDouble() * total;
         foreach (var item in items)
         {
             x -= weight(item);
@@ -312,7 +393,7 @@ public sealed class IncidentGenerator
     /// </summary>
     private District BuildDistrict(string adcode, StreetUnit[] units, int seed)
     {
-        var random = new Random(HashCode.Combine(seed, int.Parse(adcode)));
+        var random = new Random(StableSeed(seed, int.Parse(adcode)));
         var hot = new HashSet<int>();
         while (hot.Count < Math.Min(3, units.Length)) hot.Add(random.Next(units.Length));
         var placed = new List<Unit>();

@@ -7,6 +7,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using static CommandCenter.Core.Data.DbTime;
 
 namespace CommandCenter.Core.Features.Simulator;
 
@@ -15,8 +16,9 @@ namespace CommandCenter.Core.Features.Simulator;
 /// of history through <see cref="IncidentBulkWriter"/>; then, once per tick, it reports the incidents due on the
 /// simulated clock through <see cref="IncidentService.ReportAsync"/> and takes the lifecycle steps that have come
 /// due (accept, return, reassign, resolve, close) through the same service, so live data takes the real path.
-/// The simulated clock runs <see cref="SimulatorOptions.SpeedUp"/> times faster than real time; steps still to come
-/// are held in memory and are lost on restart (those incidents then stay where they are).
+/// The simulated clock runs <see cref="SimulatorOptions.SpeedUp"/> times faster than real time. Steps still to come are
+/// held in memory only: a new leader (a restart, or another node) resumes every unfinished simulator incident from
+/// the state the database holds (<see cref="IncidentGenerator.Resume"/>), so no incident is left open for ever.
 /// </summary>
 public sealed class IncidentSimulator(
     NpgsqlDataSource dataSource, IncidentService incidents, IncidentBulkWriter writer, IncidentLocator locator, OrgStore org,
@@ -38,20 +40,33 @@ public sealed class IncidentSimulator(
     /// <summary>The history written by this instance, if it wrote one.</summary>
     public BulkWriteResult? History { get; private set; }
 
+    /// <summary>Unfinished incidents this instance resumed when it last started leading.</summary>
+    public int Resumed { get; private set; }
+
     /// <summary>Live incidents reported and lifecycle steps taken so far.</summary>
     public (long Reported, long Steps) Live => (reported, taken);
 
+    /// <summary>Live ticks completed since this instance last started leading.</summary>
+    public long Ticks => Interlocked.Read(ref ticks);
+
     private long reported;
     private long taken;
+    private long ticks;
 
     public async Task RunAsync(CancellationToken leadership)
     {
         var o = options.Value;
         if (!o.Enabled) return;
         var start = Millis(time.GetUtcNow());
+        // Leadership may come back to this instance: what it planned before is planned again below.
+        steps.Clear();
+        Resumed = 0;
+        Interlocked.Exchange(ref ticks, 0);
         var generator = await CreateGeneratorAsync(o.Seed, leadership);
         if (o.HistoryDays > 0 && !await AnyIncidentAsync(leadership))
             await WriteHistoryAsync(generator, start.AddDays(-o.HistoryDays), start, o.IncidentsPerDay, leadership);
+        else
+            await ResumeAsync(generator, start, o.ResumeSpread * o.SpeedUp, leadership);
 
         var lastReal = start;
         var simulated = start;
@@ -65,13 +80,14 @@ public sealed class IncidentSimulator(
             var until = simulated + (elapsed > MaxCatchUp ? MaxCatchUp : elapsed) * o.SpeedUp;
             await TickAsync(generator, simulated, until, o, leadership);
             simulated = until;
+            Interlocked.Increment(ref ticks);
         }
     }
 
     /// <summary>Reports the incidents of [<paramref name="from"/>, <paramref name="to"/>) and takes the steps due by <paramref name="to"/>.</summary>
     private async Task TickAsync(IncidentGenerator generator, DateTimeOffset from, DateTimeOffset to, SimulatorOptions o, CancellationToken ct)
     {
-        foreach (var plan in generator.Generate(from, to, o.IncidentsPerDay))
+        foreach (var plan in generator.GenerateLive(from, to, o.IncidentsPerDay))
         {
             try
             {
@@ -152,6 +168,30 @@ public sealed class IncidentSimulator(
             result.IncidentIds.Count, result.Assignments, result.TimelineEntries, result.Elapsed.TotalSeconds, result.RowsPerSecond);
     }
 
+    /// <summary>Plans the rest of every unfinished simulator incident's life; <paramref name="spread"/> is on the simulated clock.</summary>
+    private async Task ResumeAsync(IncidentGenerator generator, DateTimeOffset now, TimeSpan spread, CancellationToken ct)
+    {
+        const string sql = """
+            select i.id, i.service_code, i.sla_tier, i.status, i.bounces, i.reported_at, i.updated_at, i.due_at,
+                   (select a.department_code from assignment a where a.incident_id = i.id and a.role = 'lead' order by a.id desc limit 1) as department
+            from incident i
+            where i.source = 'simulator' and i.status in ('open', 'assigned', 'accepted', 'resolved')
+            order by i.id
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<UnfinishedRow>(new CommandDefinition(sql, cancellationToken: ct));
+        var count = 0;
+        foreach (var r in rows)
+        {
+            var incident = new UnfinishedIncident(r.Id, r.ServiceCode, OrgCodes.ParseSlaTier(r.SlaTier), IncidentCodes.Parse<IncidentStatus>(r.Status),
+                r.Bounces, Utc(r.ReportedAt), Utc(r.UpdatedAt), Utc(r.DueAt), r.Department);
+            Schedule(r.Id, generator.Resume(incident, now, spread));
+            count++;
+        }
+        Resumed = count;
+        if (count > 0) logger.LogInformation("Simulator resumed {Count} unfinished incidents", count);
+    }
+
     private void Schedule(long incidentId, IEnumerable<PlannedStep> planned)
     {
         foreach (var step in planned) steps.Enqueue((incidentId, step), (step.At, seq++));
@@ -164,6 +204,19 @@ public sealed class IncidentSimulator(
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from incident)", cancellationToken: ct));
+    }
+
+    private sealed class UnfinishedRow
+    {
+        public long Id { get; init; }
+        public string ServiceCode { get; init; } = "";
+        public string SlaTier { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int Bounces { get; init; }
+        public DateTime ReportedAt { get; init; }
+        public DateTime UpdatedAt { get; init; }
+        public DateTime DueAt { get; init; }
+        public string? Department { get; init; }
     }
 
     private static DateTimeOffset Millis(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);

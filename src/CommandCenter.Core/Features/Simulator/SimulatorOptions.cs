@@ -12,7 +12,11 @@ public sealed class SimulatorOptions
     /// <summary>About 24 M a year, Beijing 12345's volume.</summary>
     [Range(1, 10_000_000)] public double IncidentsPerDay { get; set; } = 66_000;
 
-    /// <summary>How much faster than real time the simulated day runs (rhythm and lifecycle).</summary>
+    /// <summary>
+    /// How much faster than real time the simulated day runs: the daily rhythm and every lifecycle step. The database
+    /// still records real times (reported, accepted, resolved, closed), so above 1 the recorded lifecycles are shorter
+    /// than their due times allow and fewer incidents end overdue than at 1.
+    /// </summary>
     [Range(1, 60)] public double SpeedUp { get; set; } = 1;
 
     public int Seed { get; set; } = 12345;
@@ -22,6 +26,12 @@ public sealed class SimulatorOptions
     /// full rate 7 days are 2.9 M rows, ~66 s on the 2-core machine, over the 60 s first-start budget.
     /// </summary>
     [Range(0, 60)] public int HistoryDays { get; set; } = 3;
+
+    /// <summary>
+    /// Real time over which a new leader spreads the lifecycle steps that fell due while nobody led (overdue at resume),
+    /// instead of taking them all in its first tick.
+    /// </summary>
+    public TimeSpan ResumeSpread { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Real time between live ticks.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);

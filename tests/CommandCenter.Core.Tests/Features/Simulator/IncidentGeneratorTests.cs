@@ -14,7 +14,7 @@ public sealed class IncidentGeneratorTests
     private static readonly CityClock Clock = new(TimeProvider.System, Options.Create(new CityOptions()));
 
     // Tue 2026-11-24 10:00 Beijing, in the heating season.
-    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-24T02:00:00Z");
+    internal static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-24T02:00:00Z");
 
     // The catalogue as sql/0002 seeds it, for the codes the profile uses (leads matter for the compound problem).
     private static readonly Dictionary<string, string> Leads = new()
@@ -23,7 +23,7 @@ public sealed class IncidentGeneratorTests
         ["streetlight-out"] = "city-management", ["garbage"] = "city-management",
     };
 
-    private static IncidentGenerator Create(int seed = 12345)
+    internal static IncidentGenerator Create(int seed = 12345)
     {
         var categories = BeijingProfile.Categories.Select(c => c.ServiceCode).Concat(BeijingProfile.ClusterCategories).Distinct()
             .Select(code => new Category(code, code, code, Leads.GetValueOrDefault(code, "lead-" + code), ["support-" + code],
@@ -156,7 +156,7 @@ public sealed class IncidentGeneratorTests
         Assert.True(done.ReportedAt < done.RespondedAt && done.RespondedAt < done.ResolvedAt && done.ResolvedAt < done.ClosedAt);
     }
 
-    private static double Metres(GeoPoint a, GeoPoint b)
+    internal static double Metres(GeoPoint a, GeoPoint b)
     {
         var dy = (a.Lat - b.Lat) * 111_320;
         var dx = (a.Lon - b.Lon) * 111_320 * Math.Cos(a.Lat * Math.PI / 180);

@@ -146,12 +146,7 @@ public sealed class IncidentSimulatorTests(ITestOutputHelper output) : IAsyncLif
 
         // 10:00 Beijing at ×60: each real second is a simulated minute, ~20 incidents, and the first acceptances follow.
         for (var tick = 0; tick < 40 && simulator.Live.Steps == 0; tick++)
-        {
-            await Task.Delay(100);
-            time.Advance(TimeSpan.FromSeconds(1));
-            for (var wait = 0; wait < 50 && await conn.ExecuteScalarAsync<long>("select count(*) from incident") < simulator.Live.Reported; wait++)
-                await Task.Delay(20);
-        }
+            await TickAsync(simulator, time, TimeSpan.FromSeconds(1));
         await Task.Delay(300);
         await cts.CancelAsync();
         await run.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -165,6 +160,71 @@ public sealed class IncidentSimulatorTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(2 * stored, await conn.ExecuteScalarAsync<long>("select count(*) from incident_timeline where action = 'reported' or (action = 'assigned' and actor = 'simulator')"));
         Assert.Equal(stored, await conn.ExecuteScalarAsync<long>("select count(*) from bus_event where kind = 'incident.reported'"));
         Assert.True(await conn.ExecuteScalarAsync<long>("select count(*) from incident where responded_at is not null") > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_NewLeaderAfterStop_ProgressesIncidentsTheFirstLeftUnfinished()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var conn = new NpgsqlConnection(db.ConnectionString);
+        await using (var first = await StartAsync(db, time))
+        {
+            var leader = await RunHistoryAsync(first, db);
+            Assert.NotNull(leader.History);
+        }
+        var left = (await conn.QueryAsync<(long Id, string Status, DateTime Updated)>(
+            "select id, status, updated_at from incident where status <> 'closed'")).ToList();
+        Assert.True(left.Count > 50, $"{left.Count} unfinished");
+
+        // Leadership moves to a new instance (a restart or another node) ten minutes later.
+        time.Advance(TimeSpan.FromMinutes(10));
+        var resumedAt = time.GetUtcNow();
+        await using var second = await StartAsync(db, time);
+        var simulator = Simulator(second);
+        using var cts = new CancellationTokenSource();
+        var run = simulator.RunAsync(cts.Token);
+        for (var i = 0; i < 100 && simulator.Resumed == 0 && !run.IsCompleted; i++) await Task.Delay(100);
+        Assert.Equal(left.Count, simulator.Resumed);
+
+        // ×60: each real minute is a simulated hour. Two simulated days.
+        for (var hour = 0; hour < 48; hour++) await TickAsync(simulator, time, TimeSpan.FromMinutes(1));
+        await cts.CancelAsync();
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var now = (await conn.QueryAsync<(long Id, string Status, DateTime Updated, string Tier)>("select id, status, updated_at, sla_tier from incident"))
+            .ToDictionary(r => r.Id);
+        var progressed = left.Where(l => now[l.Id].Updated > l.Updated).ToList();
+        output.WriteLine($"{progressed.Count} of {left.Count} progressed; now {string.Join(", ", progressed.GroupBy(p => now[p.Id].Status).Select(g => $"{g.Key} {g.Count()}"))}");
+        Assert.True(progressed.Count >= left.Count / 2, $"{progressed.Count} of {left.Count} progressed");
+        // Two simulated days finish every step of the hour tiers; only working-day tiers may still be at work.
+        Assert.All(left.Where(l => now[l.Id].Updated <= l.Updated), l => Assert.Contains(now[l.Id].Tier, new[] { "7d", "15d" }));
+        Assert.Contains(progressed, p => p.Status is "open" or "assigned" && now[p.Id].Status != "closed");
+        Assert.Contains(progressed, p => now[p.Id].Status == "closed");
+        Assert.Contains(progressed, p => p.Status == "resolved");
+        // Steps overdue at the hand-over trickle in over several ticks rather than land in the new leader's first one.
+        var firstSteps = await conn.QueryAsync<DateTime>("""
+            select min(t.at) from incident_timeline t
+            where t.incident_id = any(@ids) and t.at > @resumedAt and t.actor like 'simulator%'
+            group by t.incident_id
+            """, new { ids = left.Select(l => l.Id).ToArray(), resumedAt });
+        Assert.True(firstSteps.Select(at => at.Ticks / TimeSpan.TicksPerMinute).Distinct().Count() >= 3, "spread over several ticks");
+        // Nothing was taken twice.
+        Assert.Equal(0, await conn.ExecuteScalarAsync<int>(
+            "select count(*) from (select incident_id from incident_timeline where action = 'closed' group by incident_id having count(*) > 1) x"));
+    }
+
+    /// <summary>Advances the clock by <paramref name="step"/> and waits until the simulator has finished the tick it wakes.</summary>
+    private static async Task TickAsync(IncidentSimulator simulator, FakeTimeProvider time, TimeSpan step)
+    {
+        var before = simulator.Ticks;
+        time.Advance(step);
+        for (var attempt = 0; attempt < 5 && simulator.Ticks == before; attempt++)
+        {
+            for (var wait = 0; wait < 100 && simulator.Ticks == before; wait++) await Task.Delay(20);
+            // Advanced before the simulator was waiting again: this wakes its fresh delay.
+            if (simulator.Ticks == before) time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await Task.Delay(20);
     }
 
     private static async Task<List<string>> ContentAsync(TestDatabase database)
