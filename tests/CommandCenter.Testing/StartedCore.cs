@@ -15,7 +15,7 @@ public class StartedCore(TimeProvider? time = null, IDictionary<string, string?>
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Db.InitializeAsync();
         Services = await CoreServices.CreateStartedAsync(Db.ConnectionString, settings, configure: time is null ? null : s => s.AddSingleton(time));

@@ -86,6 +86,62 @@ public sealed class SituationStore(NpgsqlDataSource dataSource)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, int)>)g.Select(r => (r.Department, r.Resolved)).ToList());
     }
 
+    /// <summary>A page of incidents matching <paramref name="filter"/>, with the total; finished ones need a reported-at window.</summary>
+    public async Task<IncidentPage> SearchAsync(IncidentFilter filter, DateTimeOffset now, int offset, int limit, CancellationToken ct)
+    {
+        if (!filter.UnfinishedOnly && (filter.ReportedFrom is null || filter.ReportedTo is null))
+            throw new ArgumentException("Finished incidents are searched within a reported-at window.", nameof(filter));
+        // Allow-listed sort columns only.
+        var order = filter.Sort switch
+        {
+            IncidentSort.DueAt => "i.due_at",
+            IncidentSort.Bounces => "i.bounces",
+            _ => "i.reported_at",
+        } + (filter.Descending ? " desc" : "") + ", i.id";
+        var sql = $"""
+            select i.id, i.service_code, i.description, i.district_adcode, i.street_code, i.status, a.department_code as lead,
+                   i.bounces, i.reported_at, i.due_at, count(*) over () as total
+            from incident i
+            left join assignment a on a.incident_id = i.id and a.role = 'lead' and a.status in ('pending', 'accepted')
+            where (not @unfinished or i.status in ('open', 'assigned', 'accepted'))
+              and (@from::timestamptz is null or i.reported_at >= @from)
+              and (@to::timestamptz is null or i.reported_at < @to)
+              and (@district::text is null or i.district_adcode = @district)
+              and (@street::text is null or i.street_code = @street)
+              and (@code::text is null or i.service_code = @code)
+              and (@lead::text is null or coalesce(a.department_code, '') = @lead)
+              and (not @overdue or (i.due_at < @now and i.status in ('open', 'assigned', 'accepted')))
+              and (not @disputed or i.bounces >= 2)
+            order by {order}
+            offset @offset limit @limit
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<(long Id, string ServiceCode, string Description, string District, string Street, string Status, string? Lead,
+            int Bounces, DateTime ReportedAt, DateTime DueAt, long Total)>(new CommandDefinition(sql, new
+        {
+            unfinished = filter.UnfinishedOnly, from = filter.ReportedFrom?.UtcDateTime, to = filter.ReportedTo?.UtcDateTime,
+            district = filter.DistrictAdcode, street = filter.StreetCode, code = filter.ServiceCode, lead = filter.LeadDepartment,
+            overdue = filter.OverdueOnly, disputed = filter.DisputedOnly, now = now.UtcDateTime, offset = Math.Max(0, offset), limit = Math.Clamp(limit, 1, 500),
+        }, cancellationToken: ct))).ToList();
+        return new IncidentPage(
+            rows.Select(r => new IncidentListItem(r.Id, r.ServiceCode, r.Description, r.District, r.Street, IncidentCodes.Parse<IncidentStatus>(r.Status),
+                r.Lead, r.Bounces, Utc(r.ReportedAt), Utc(r.DueAt))).ToList(),
+            rows.Count > 0 ? (int)rows[0].Total : 0);
+    }
+
+    public async Task<IReadOnlyList<AssignmentView>> AssignmentsAsync(long incidentId, CancellationToken ct)
+    {
+        const string sql = """
+            select id, department_code, role, status, assigned_at, accepted_at, returned_at, return_reason, resolved_at, resolution_note
+            from assignment where incident_id = @incidentId order by id
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(long Id, string Department, string Role, string Status, DateTime AssignedAt, DateTime? AcceptedAt,
+            DateTime? ReturnedAt, string? ReturnReason, DateTime? ResolvedAt, string? ResolutionNote)>(new CommandDefinition(sql, new { incidentId }, cancellationToken: ct));
+        return rows.Select(r => new AssignmentView(r.Id, r.Department, IncidentCodes.Parse<AssignmentRole>(r.Role), IncidentCodes.Parse<AssignmentStatus>(r.Status),
+            Utc(r.AssignedAt), Utc(r.AcceptedAt), Utc(r.ReturnedAt), r.ReturnReason, Utc(r.ResolvedAt), r.ResolutionNote)).ToList();
+    }
+
     private sealed record OpenRow(long Id, string ServiceCode, string DistrictAdcode, string StreetCode, double Lon, double Lat, string Status,
         int Bounces, DateTime ReportedAt, DateTime DueAt, string? Lead, bool Accepted)
     {
