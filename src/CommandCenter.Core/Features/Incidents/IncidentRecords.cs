@@ -31,6 +31,18 @@ public sealed record InboxItem(
     long IncidentId, string ServiceCode, string Description, string? Address, string DistrictAdcode, string StreetCode,
     IncidentStatus IncidentStatus, DateTimeOffset ReportedAt, DateTimeOffset DueAt, int Bounces);
 
+/// <summary>What an inbox page asks for. <see cref="Sort"/> is one of <see cref="InboxSorts"/>; null is "open work first, earliest due".</summary>
+public sealed record InboxQuery(bool IncludeFinished = false, int Offset = 0, int Limit = 50, string? Sort = null, bool Descending = false)
+{
+    /// <summary>The sort keys an inbox accepts (the <see cref="InboxItem"/> property names).</summary>
+    public static readonly IReadOnlyList<string> InboxSorts =
+        [nameof(InboxItem.IncidentId), nameof(InboxItem.ReportedAt), nameof(InboxItem.DueAt), nameof(InboxItem.Status),
+         nameof(InboxItem.Role), nameof(InboxItem.Bounces), nameof(InboxItem.StreetCode)];
+}
+
+/// <summary>One page of a department's inbox; <see cref="Total"/> counts every row the query matches, the rest count open work.</summary>
+public sealed record InboxPage(IReadOnlyList<InboxItem> Items, int Total, int Active, int Pending, int Overdue);
+
 public sealed record TimelineEntry(long Id, long IncidentId, DateTimeOffset At, string Actor, string Action, string? DepartmentCode, string? Detail);
 
 /// <summary>Input the incident feature refuses; the message says why and is safe to show.</summary>

@@ -62,11 +62,17 @@ public sealed class IncidentService(
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(AccessScope scope, long incidentId, CancellationToken ct = default) =>
         await GetAsync(scope, incidentId, ct) is null ? [] : await store.TimelineAsync(incidentId, ct);
 
-    /// <summary>A department's assignments. Department staff read only their own department; district roles none.</summary>
-    public Task<IReadOnlyList<InboxItem>> ListInboxAsync(AccessScope scope, string departmentCode, bool includeFinished = false, CancellationToken ct = default)
+    /// <summary>
+    /// A page of a department's assignments with the counts over all of them. Department staff read only their own
+    /// department; district roles none. Pages hold 1–500 rows.
+    /// </summary>
+    public Task<InboxPage> ListInboxAsync(AccessScope scope, string departmentCode, InboxQuery? query = null, CancellationToken ct = default)
     {
         EnsureDepartment(scope, departmentCode);
-        return store.InboxAsync(departmentCode, includeFinished, ct);
+        query ??= new InboxQuery();
+        if (query.Sort is { } sort && !InboxQuery.InboxSorts.Contains(sort)) throw new IncidentValidationException($"Unknown sort '{sort}'.");
+        query = query with { Offset = Math.Max(0, query.Offset), Limit = Math.Clamp(query.Limit, 1, 500) };
+        return store.InboxAsync(departmentCode, query, time.GetUtcNow(), ct);
     }
 
     /// <summary>签收: the department takes the assignment on. Accepting twice is one acceptance.</summary>

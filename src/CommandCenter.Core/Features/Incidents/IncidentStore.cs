@@ -168,23 +168,47 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         return rows.Select(r => new TimelineEntry(r.Id, r.IncidentId, Utc(r.At), r.Actor, r.Action, r.DepartmentCode, r.Detail)).ToList();
     }
 
-    public async Task<IReadOnlyList<InboxItem>> InboxAsync(string departmentCode, bool includeFinished, CancellationToken ct)
+    /// <summary>Allow-listed sort columns (<see cref="InboxQuery.InboxSorts"/>); only these are interpolated into SQL.</summary>
+    private static readonly Dictionary<string, string> InboxOrder = new()
     {
-        const string sql = """
+        [nameof(InboxItem.IncidentId)] = "i.id", [nameof(InboxItem.ReportedAt)] = "i.reported_at", [nameof(InboxItem.DueAt)] = "i.due_at",
+        [nameof(InboxItem.Status)] = "a.status", [nameof(InboxItem.Role)] = "a.role", [nameof(InboxItem.Bounces)] = "i.bounces",
+        [nameof(InboxItem.StreetCode)] = "i.street_code",
+    };
+
+    /// <summary>One page of a department's assignments, and the counts over all of them (overdue: open work due by <paramref name="now"/>).</summary>
+    public async Task<InboxPage> InboxAsync(string departmentCode, InboxQuery query, DateTimeOffset now, CancellationToken ct)
+    {
+        const string counts = """
+            select count(*) filter (where @includeFinished or a.status in ('pending', 'accepted')) as total,
+                   count(*) filter (where a.status in ('pending', 'accepted')) as active,
+                   count(*) filter (where a.status = 'pending') as pending,
+                   count(*) filter (where a.status in ('pending', 'accepted') and i.due_at <= @now) as overdue
+            from assignment a
+            join incident i on i.id = a.incident_id
+            where a.department_code = @departmentCode and (@includeFinished or a.status in ('pending', 'accepted'))
+            """;
+        var order = query.Sort is { } sort
+            ? $"{InboxOrder[sort]} {(query.Descending ? "desc" : "asc")}, a.id"
+            : "a.status in ('pending', 'accepted') desc, i.due_at, a.id";
+        var page = $"""
             select a.id as assignment_id, a.role, a.status, a.assigned_at, a.accepted_at,
                    i.id as incident_id, i.service_code, i.description, i.address, i.district_adcode, i.street_code,
                    i.status as incident_status, i.reported_at, i.due_at, i.bounces
             from assignment a
             join incident i on i.id = a.incident_id
             where a.department_code = @departmentCode and (@includeFinished or a.status in ('pending', 'accepted'))
-            order by a.status in ('pending', 'accepted') desc, i.due_at, a.id
-            limit 1000
+            order by {order}
+            limit @limit offset @offset
             """;
+        var args = new { departmentCode, includeFinished = query.IncludeFinished, now, limit = query.Limit, offset = query.Offset };
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<InboxRow>(new CommandDefinition(sql, new { departmentCode, includeFinished }, cancellationToken: ct));
-        return rows.Select(r => new InboxItem(r.AssignmentId, IncidentCodes.Parse<AssignmentRole>(r.Role), IncidentCodes.Parse<AssignmentStatus>(r.Status),
+        var (total, active, pending, overdue) = await conn.QuerySingleAsync<(long, long, long, long)>(new CommandDefinition(counts, args, cancellationToken: ct));
+        var rows = await conn.QueryAsync<InboxRow>(new CommandDefinition(page, args, cancellationToken: ct));
+        var items = rows.Select(r => new InboxItem(r.AssignmentId, IncidentCodes.Parse<AssignmentRole>(r.Role), IncidentCodes.Parse<AssignmentStatus>(r.Status),
             Utc(r.AssignedAt), Utc(r.AcceptedAt), r.IncidentId, r.ServiceCode, r.Description, r.Address, r.DistrictAdcode, r.StreetCode,
             IncidentCodes.Parse<IncidentStatus>(r.IncidentStatus), Utc(r.ReportedAt), Utc(r.DueAt), r.Bounces)).ToList();
+        return new InboxPage(items, (int)total, (int)active, (int)pending, (int)overdue);
     }
 
     private static Task SetStatusAsync(long incidentId, string status, DateTimeOffset at, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct) =>

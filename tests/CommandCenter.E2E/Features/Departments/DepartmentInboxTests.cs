@@ -40,6 +40,14 @@ public sealed class DepartmentInboxTests(AppFixture app, BrowserFixture browser)
             await Expect(Row(page, toAccept)).ToContainTextAsync(BeijingTime(toAccept.ReportedAt));
             await Expect(Row(page, overdue).Locator("[data-overdue]")).ToHaveTextAsync("已超期");
 
+            // Reported elsewhere while the page is open: it arrives through the event bus, with no reload of the page.
+            await page.EvaluateAsync("() => window.inboxNotReloaded = true");
+            var updated = await page.Locator("#inbox-updated").GetAttributeAsync("data-updated");
+            var live = await ReportAsync(incidents, "streetlight-out", $"南河沿大街路灯闪烁（{run}）");
+            await Expect(Row(page, live)).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+            Assert.True(await page.EvaluateAsync<bool>("() => window.inboxNotReloaded === true"));
+            await Expect(page.Locator("#inbox-updated")).Not.ToHaveAttributeAsync("data-updated", updated!);
+
             await Row(page, toAccept).Locator(".inbox-accept").ClickAsync();
 
             await Expect(Row(page, toAccept).Locator("[data-status=accepted]")).ToHaveTextAsync("已签收");
@@ -63,7 +71,8 @@ public sealed class DepartmentInboxTests(AppFixture app, BrowserFixture browser)
             await ScreenshotAsync(page, "department-1920x1080.png");
         }, width: 1920, height: 1080);
 
-        var accepted = (await incidents.ListInboxAsync(Commander, "city-management")).Single(i => i.IncidentId == toAccept.Id);
+        var accepted = (await incidents.ListInboxAsync(Commander, "city-management", new InboxQuery(Limit: 500, Sort: nameof(InboxItem.IncidentId), Descending: true)))
+            .Items.Single(i => i.IncidentId == toAccept.Id);
         Assert.Equal(AssignmentStatus.Accepted, accepted.Status);
         var returned = (await incidents.GetTimelineAsync(Commander, toReturn.Id)).Single(e => e.Action == "returned");
         Assert.Equal(("dept-city-management", "city-management"), (returned.Actor, returned.DepartmentCode));

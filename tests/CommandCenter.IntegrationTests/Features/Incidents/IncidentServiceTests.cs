@@ -26,6 +26,9 @@ public sealed class IncidentServiceTests : StartedCore
 
     private IncidentService Incidents => Get<IncidentService>();
 
+    private async Task<IReadOnlyList<InboxItem>> InboxAsync(AccessScope scope, string department) =>
+        (await Incidents.ListInboxAsync(scope, department)).Items;
+
     private Task<Incident> ReportAsync(string serviceCode = "streetlight-out", string? sourceRef = null, string? phone = null) =>
         Incidents.ReportAsync(Hotline, new NewIncident(IncidentSource.Hotline, serviceCode, "东华门大街路灯不亮", Dongcheng,
             SourceRef: sourceRef, CallerName: "王小明", CallerPhone: phone));
@@ -42,7 +45,7 @@ public sealed class IncidentServiceTests : StartedCore
         Assert.Equal(time.GetUtcNow().AddHours(24), incident.DueAt);
         Assert.Equal("138****5678", incident.CallerPhoneMasked);
         Assert.Equal("王**", incident.CallerNameMasked);
-        var inbox = await Incidents.ListInboxAsync(CityManagement, "city-management");
+        var inbox = await InboxAsync(CityManagement, "city-management");
         var item = Assert.Single(inbox);
         Assert.Equal((incident.Id, AssignmentRole.Lead, AssignmentStatus.Pending), (item.IncidentId, item.Role, item.Status));
     }
@@ -86,7 +89,7 @@ public sealed class IncidentServiceTests : StartedCore
     public async Task Accept_Twice_IsOneAcceptanceAndTheIncidentIsResponded()
     {
         var incident = await ReportAsync();
-        var item = (await Incidents.ListInboxAsync(CityManagement, "city-management")).Single();
+        var item = (await InboxAsync(CityManagement, "city-management")).Single();
         time.Advance(TimeSpan.FromMinutes(40));
 
         await Incidents.AcceptAsync(CityManagement, new Actor("dept-city-management"), item.AssignmentId);
@@ -102,13 +105,13 @@ public sealed class IncidentServiceTests : StartedCore
     public async Task Return_WithReason_BouncesAndLeavesTheIncidentUnowned()
     {
         var incident = await ReportAsync("private-parking-lock");
-        var item = (await Incidents.ListInboxAsync(Enforcement, "city-enforcement")).Single();
+        var item = (await InboxAsync(Enforcement, "city-enforcement")).Single();
 
         await Incidents.ReturnAsync(Enforcement, new Actor("dept-city-enforcement"), item.AssignmentId, "地锁在小区内，属物业管理范围");
 
         var returned = await Incidents.GetAsync(Commander, incident.Id);
         Assert.Equal((IncidentStatus.Open, 1), (returned!.Status, returned.Bounces));
-        Assert.Empty(await Incidents.ListInboxAsync(Enforcement, "city-enforcement"));
+        Assert.Empty(await InboxAsync(Enforcement, "city-enforcement"));
         var entry = Assert.Single(await Incidents.GetTimelineAsync(Commander, incident.Id), t => t.Action == "returned");
         Assert.Contains("地锁在小区内", entry.Detail);
         await Assert.ThrowsAsync<AssignmentStateException>(() => Incidents.AcceptAsync(Enforcement, Hotline, item.AssignmentId));
@@ -118,26 +121,70 @@ public sealed class IncidentServiceTests : StartedCore
     public async Task Return_WithoutReason_IsRefusedAndChangesNothing()
     {
         await ReportAsync();
-        var item = (await Incidents.ListInboxAsync(CityManagement, "city-management")).Single();
+        var item = (await InboxAsync(CityManagement, "city-management")).Single();
 
         await Assert.ThrowsAsync<IncidentValidationException>(() => Incidents.ReturnAsync(CityManagement, Hotline, item.AssignmentId, " x "));
 
-        Assert.Equal(AssignmentStatus.Pending, (await Incidents.ListInboxAsync(CityManagement, "city-management")).Single().Status);
+        Assert.Equal(AssignmentStatus.Pending, (await InboxAsync(CityManagement, "city-management")).Single().Status);
     }
 
     [Fact]
     public async Task Department_OtherDepartmentsWork_IsOutOfReach()
     {
         await ReportAsync();
-        var item = (await Incidents.ListInboxAsync(CityManagement, "city-management")).Single();
+        var item = (await InboxAsync(CityManagement, "city-management")).Single();
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => Incidents.ListInboxAsync(Enforcement, "city-management"));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Incidents.AcceptAsync(Enforcement, Hotline, item.AssignmentId));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Incidents.ListInboxAsync(new AccessScope(new HashSet<string> { Roles.Liaison }, "110101"), "city-management"));
-        Assert.Empty(await Incidents.ListInboxAsync(Enforcement, "city-enforcement"));
-        Assert.Single(await Incidents.ListInboxAsync(Commander, "city-management"));
+        Assert.Empty(await InboxAsync(Enforcement, "city-enforcement"));
+        Assert.Single(await InboxAsync(Commander, "city-management"));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Incidents.GetTimelineAsync(Enforcement, item.IncidentId));
         Assert.NotEmpty(await Incidents.GetTimelineAsync(CityManagement, item.IncidentId));
+    }
+
+    [Fact]
+    public async Task ListInbox_MoreThanAPage_PagesInTheDatabaseWithTotalAndCounts()
+    {
+        for (var i = 0; i < 6; i++) await ReportAsync();
+        var overdue = await Incidents.ReportAsync(Hotline, new NewIncident(IncidentSource.Hotline, "streetlight-out", "三天前的路灯", Dongcheng,
+            ReportedAt: time.GetUtcNow().AddDays(-3)));
+        var returned = await ReportAsync();
+        var toReturn = (await InboxAsync(CityManagement, "city-management")).Single(i => i.IncidentId == returned.Id);
+        await Incidents.ReturnAsync(CityManagement, Hotline, toReturn.AssignmentId, "非本部门职责");
+        var toAccept = (await InboxAsync(CityManagement, "city-management")).First(i => i.IncidentId != overdue.Id);
+        await Incidents.AcceptAsync(CityManagement, Hotline, toAccept.AssignmentId);
+
+        var first = await Incidents.ListInboxAsync(CityManagement, "city-management", new InboxQuery(Limit: 3));
+
+        Assert.Equal((3, 7, 7, 6, 1), (first.Items.Count, first.Total, first.Active, first.Pending, first.Overdue));
+        Assert.Equal(overdue.Id, first.Items[0].IncidentId);
+        var pages = new List<InboxItem>();
+        for (var offset = 0; offset < 9; offset += 3)
+            pages.AddRange((await Incidents.ListInboxAsync(CityManagement, "city-management", new InboxQuery(Offset: offset, Limit: 3))).Items);
+        Assert.Equal(7, pages.Select(i => i.AssignmentId).Distinct().Count());
+        Assert.DoesNotContain(pages, i => i.IncidentId == returned.Id);
+
+        var newestFirst = await Incidents.ListInboxAsync(CityManagement, "city-management",
+            new InboxQuery(IncludeFinished: true, Limit: 100, Sort: nameof(InboxItem.IncidentId), Descending: true));
+        Assert.Equal(8, newestFirst.Total);
+        Assert.Equal(newestFirst.Items.Select(i => i.IncidentId).OrderDescending(), newestFirst.Items.Select(i => i.IncidentId));
+        Assert.Equal(AssignmentStatus.Returned, newestFirst.Items[0].Status);
+        Assert.Equal(7, newestFirst.Active);
+    }
+
+    [Fact]
+    public async Task ListInbox_UnknownSortOrOddPage_IsRefusedOrBounded()
+    {
+        await ReportAsync();
+        await ReportAsync();
+
+        await Assert.ThrowsAsync<IncidentValidationException>(() =>
+            Incidents.ListInboxAsync(CityManagement, "city-management", new InboxQuery(Sort: "id; drop table incident")));
+        Assert.Single((await Incidents.ListInboxAsync(CityManagement, "city-management", new InboxQuery(Limit: 0))).Items);
+        Assert.Equal(2, (await Incidents.ListInboxAsync(CityManagement, "city-management", new InboxQuery(Offset: -5))).Items.Count);
+        await Assert.ThrowsAsync<AccessDeniedException>(() =>
+            Incidents.ListInboxAsync(Enforcement, "city-management", new InboxQuery(IncludeFinished: true, Limit: 500)));
     }
 
     [Fact]
@@ -153,10 +200,10 @@ public sealed class IncidentServiceTests : StartedCore
     public async Task Lifecycle_ReturnReassignAcceptResolveClose_FeedsTheThreeRates()
     {
         var incident = await ReportAsync("private-parking-lock");
-        var first = (await Incidents.ListInboxAsync(Enforcement, "city-enforcement")).Single();
+        var first = (await InboxAsync(Enforcement, "city-enforcement")).Single();
         await Incidents.ReturnAsync(Enforcement, Hotline, first.AssignmentId, "需属地街道处理");
         await Incidents.ReassignAsync(Commander, new Actor("commander"), incident.Id, "city-management");
-        var second = (await Incidents.ListInboxAsync(CityManagement, "city-management")).Single();
+        var second = (await InboxAsync(CityManagement, "city-management")).Single();
         time.Advance(TimeSpan.FromHours(3));
         await Incidents.AcceptAsync(CityManagement, Hotline, second.AssignmentId);
         await Assert.ThrowsAsync<AssignmentStateException>(() => Incidents.CloseAsync(Hotline, incident.Id, true, Satisfaction.Satisfied));

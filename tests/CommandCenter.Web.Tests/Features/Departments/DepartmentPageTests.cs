@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
+using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
@@ -63,12 +64,70 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
     }
 
     [Fact]
+    public async Task DepartmentPage_IncidentReportedWhileOpen_AppearsLiveAndTheOpenDialogKeepsItsText()
+    {
+        var own = new LoadedCity();
+        await own.InitializeAsync();
+        var bus = own.Services.GetRequiredService<EventBus>();
+        await bus.StartAsync(CancellationToken.None);
+        try
+        {
+            var service = own.Services.GetRequiredService<IncidentService>();
+            var first = await service.ReportAsync(Actor.System, new NewIncident(IncidentSource.Hotline, "streetlight-out", "东华门大街路灯不亮", Dongcheng));
+            await using var ui = DepartmentUi.Render(own.Services, CityManagement);
+            await ui.ClickAsync(first.Description, ".inbox-return");
+            ui.Dialogs.WaitForElement("#return-reason", Wait).Change("正在核实是否属于本部门");
+            var updated = ui.Page.Find("#inbox-updated").GetAttribute("data-updated");
+
+            var second = await service.ReportAsync(Actor.System, new NewIncident(IncidentSource.Hotline, "garbage", "王府井小区门口垃圾堆放", Dongcheng));
+
+            ui.WaitForRow(second.Description);
+            Assert.NotEqual(updated, ui.Page.Find("#inbox-updated").GetAttribute("data-updated"));
+            ui.Page.WaitForAssertion(() => Assert.StartsWith("办理中 2 件", ui.Page.Find("#inbox-summary").TextContent.Trim()), Wait);
+            var reason = ui.Dialogs.Find("#return-reason");
+            Assert.Equal("正在核实是否属于本部门", reason.GetAttribute("value") ?? reason.TextContent);
+            Assert.Equal(first.Description, ui.Dialogs.Find("#dialog-description").TextContent.Trim());
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+            await own.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DepartmentPage_MoreThanAPage_ShowsOnePageFromTheServerAndTheTotal()
+    {
+        var own = new LoadedCity();
+        await own.InitializeAsync();
+        try
+        {
+            var service = own.Services.GetRequiredService<IncidentService>();
+            for (var i = 0; i < 55; i++)
+                await service.ReportAsync(Actor.System, new NewIncident(IncidentSource.Hotline, "streetlight-out", $"东华门大街路灯不亮 {i:00}", Dongcheng));
+            await using var ui = DepartmentUi.Render(own.Services, CityManagement);
+
+            ui.Page.WaitForAssertion(() => Assert.Equal(50, ui.Page.FindAll("#inbox-grid tbody tr.inbox-row").Count), Wait);
+            Assert.Contains(ui.Page.FindAll(".mud-table-pagination-caption"), c => c.TextContent.Contains("55"));
+            Assert.StartsWith("办理中 55 件 · 待签收 55 件", ui.Page.Find("#inbox-summary").TextContent.Trim());
+
+            await ui.Page.InvokeAsync(() => ui.Page.FindAll(".mud-table-pagination-actions button")[2].Click());
+
+            ui.Page.WaitForAssertion(() => Assert.Equal(5, ui.Page.FindAll("#inbox-grid tbody tr.inbox-row").Count), Wait);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task DepartmentPage_Accept_MarksTheAssignmentAccepted()
     {
         var incident = await ReportAsync("streetlight-out", "路灯待签收");
         await using var ui = DepartmentUi.Render(city.Services, CityManagement);
 
-        ui.WaitForRow(incident.Description).QuerySelector(".inbox-accept")!.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-accept");
 
         ui.Page.WaitForAssertion(() => Assert.Equal("已签收", ui.Row(incident.Description).QuerySelector("[data-status=accepted]")?.TextContent.Trim()), Wait);
         var row = ui.Row(incident.Description);
@@ -86,7 +145,7 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
         var incident = await ReportAsync("streetlight-out", "路灯待退回");
         await using var ui = DepartmentUi.Render(city.Services, CityManagement);
 
-        ui.WaitForRow(incident.Description).QuerySelector(".inbox-return")!.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-return");
         ui.Dialogs.WaitForElement("#return-reason", Wait);
         Assert.Equal(incident.Description, ui.Dialogs.Find("#dialog-description").TextContent.Trim());
         ui.Dialogs.Find("[data-reason='Reason.NeedsStreet']").Click();
@@ -114,9 +173,9 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
         await using var ui = DepartmentUi.Render(city.Services, CityManagement);
         Assert.Null(ui.WaitForRow(incident.Description).QuerySelector(".inbox-resolve"));
 
-        ui.Row(incident.Description).QuerySelector(".inbox-accept")!.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-accept");
         ui.Page.WaitForAssertion(() => Assert.NotNull(ui.Row(incident.Description).QuerySelector(".inbox-resolve")), Wait);
-        ui.Row(incident.Description).QuerySelector(".inbox-resolve")!.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-resolve");
         ui.Dialogs.WaitForElement("#resolve-note", Wait).Change("已更换灯泡，恢复照明");
         ui.Dialogs.Find("#dialog-submit").Click();
 
@@ -132,7 +191,7 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
         var incident = await ReportAsync("streetlight-out", "路灯原因太短");
         await using var ui = DepartmentUi.Render(city.Services, CityManagement);
 
-        ui.WaitForRow(incident.Description).QuerySelector(".inbox-return")!.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-return");
         ui.Dialogs.WaitForElement("#return-reason", Wait).Change(" 否 ");
         ui.Dialogs.Find("#dialog-submit").Click();
 
@@ -148,11 +207,11 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
     {
         var incident = await ReportAsync("streetlight-out", "路灯已被他人退回");
         await using var ui = DepartmentUi.Render(city.Services, CityManagement);
-        var accept = ui.WaitForRow(incident.Description).QuerySelector(".inbox-accept")!;
+        ui.WaitForRow(incident.Description);
         var scope = new AccessScope(new HashSet<string> { Roles.Department }, DepartmentCode: CityManagement);
         await Incidents.ReturnAsync(scope, new Actor("colleague"), (await AssignmentAsync(incident)).AssignmentId, "非本部门职责");
 
-        accept.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-accept");
 
         ui.Snackbars.WaitForAssertion(() => Assert.Contains("操作未执行，派单状态已变化", ui.Snackbars.Find(".mud-snackbar").TextContent), Wait);
         ui.Page.WaitForAssertion(() => Assert.Null(ui.FindRow(incident.Description)), Wait);
@@ -207,7 +266,7 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
     {
         var incident = await ReportAsync("streetlight-out", "路灯中文界面");
         await using var ui = DepartmentUi.Render(city.Services, CityManagement);
-        ui.WaitForRow(incident.Description).QuerySelector(".inbox-return")!.Click();
+        await ui.ClickAsync(incident.Description, ".inbox-return");
         ui.Dialogs.WaitForElement("#return-reason", Wait);
 
         // The page's and the dialog's own texts; data (descriptions, codes) is not checked.
@@ -229,7 +288,8 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
 
     /// <summary>The incident's one assignment, as Core has it now (finished ones included).</summary>
     private async Task<InboxItem> AssignmentAsync(Incident incident) =>
-        (await Incidents.ListInboxAsync(Commander, CityManagement, includeFinished: true)).Single(i => i.IncidentId == incident.Id);
+        (await Incidents.ListInboxAsync(Commander, CityManagement, new InboxQuery(IncludeFinished: true, Limit: 500, Sort: nameof(InboxItem.IncidentId), Descending: true)))
+            .Items.Single(i => i.IncidentId == incident.Id);
 
     private static string BeijingTime(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
@@ -265,6 +325,8 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
             ctx.Services.AddSingleton(core.GetRequiredService<IncidentService>());
             ctx.Services.AddSingleton(core.GetRequiredService<OrgService>());
             ctx.Services.AddSingleton(core.GetRequiredService<CityClock>());
+            ctx.Services.AddSingleton(core.GetRequiredService<EventBus>());
+            ctx.Services.AddSingleton(core.GetRequiredService<TimeProvider>());
             // The claims a real cookie sign-in of a department account carries (CommandCenterClaims.ForUser).
             var userName = $"dept-{departmentCode}";
             ctx.AddAuthorization().SetAuthorized(userName).SetRoles(Roles.Department).SetClaims(
@@ -281,6 +343,16 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
         {
             Page.WaitForAssertion(() => Assert.NotNull(FindRow(description)), Wait);
             return Row(description);
+        }
+
+        /// <summary>
+        /// Finds and clicks in one turn of the renderer: the grid renders more than once after it loads a page, and each
+        /// render gives its buttons new handler ids.
+        /// </summary>
+        public async Task ClickAsync(string description, string selector)
+        {
+            WaitForRow(description);
+            await Page.InvokeAsync(() => Row(description).QuerySelector(selector)!.Click());
         }
 
         public ValueTask DisposeAsync() => ctx.DisposeAsync();
