@@ -27,6 +27,7 @@ public sealed partial class IncidentGenerator
     public const string CommanderActor = "simulator-commander";
 
     private const int PoolSize = 48;
+    private const double SpreadMetres = 300;
     private const double MetresPerDegreeLat = 111_320;
 
     /// <summary>How often, on the simulated clock, a new compound problem starts in the live stream.</summary>
@@ -117,7 +118,9 @@ public sealed partial class IncidentGenerator
         var (category, texts) = PickCategory(at);
         var district = Pick(rng, districts, districtTotal, d => d.Weight);
         var unit = Pick(rng, district.Units, district.UnitTotal, u => u.Weight);
-        var point = unit.Pool[rng.Next(unit.Pool.Length)];
+        // Spread around a pool point, so that unrelated incidents do not stack up at one spot (a false compound problem).
+        var near = unit.Pool[rng.Next(unit.Pool.Length)];
+        var point = Jitter(near, SpreadMetres, unit.Street) ?? near;
         var description = string.Format(texts[rng.Next(texts.Length)], unit.Street.NameZh);
         return Plan(rng, category, description, point, unit.Street, at, cluster: null);
     }

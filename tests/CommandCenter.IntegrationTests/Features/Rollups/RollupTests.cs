@@ -152,7 +152,7 @@ public sealed class RollupTests : StartedCore
     {
         var cursor = await Store.OpenAsync(default);
         var incident = await ReportAsync();
-        var item = (await Get<IncidentService>().ListInboxAsync(AccessScope.For(Roles.Commander), "city-management")).Single();
+        var item = (await Get<IncidentService>().ListInboxAsync(AccessScope.For(Roles.Commander), "city-management")).Items.Single();
         await Get<IncidentService>().AcceptAsync(new AccessScope(new HashSet<string> { Roles.Department }, DepartmentCode: "city-management"),
             new Actor("dept"), item.AssignmentId);
 
