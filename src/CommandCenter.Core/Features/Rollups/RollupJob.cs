@@ -44,17 +44,23 @@ public sealed class RollupJob(RollupStore store, EventBus bus, CityClock clock, 
             }
         });
         BusCursor? cursor = null;
-        var recentAt = DateTimeOffset.MinValue;
+        DateTimeOffset recentAt = DateTimeOffset.MinValue, ratesAt = DateTimeOffset.MinValue;
         while (!leadership.IsCancellationRequested)
         {
             try
             {
                 cursor ??= await store.OpenAsync(leadership);
-                var recent = clock.UtcNow - recentAt >= o.RecentRatesInterval;
-                var (next, events) = await store.CatchUpAsync(cursor.Value, recent, leadership);
-                if (recent) recentAt = clock.UtcNow;
+                var (next, events) = await store.CatchUpAsync(cursor.Value, leadership);
                 cursor = next;
                 Record(events);
+                var now = clock.UtcNow;
+                if (now - ratesAt >= o.RatesInterval)
+                {
+                    var recent = now - recentAt >= o.RecentRatesInterval;
+                    await store.RecomputeDirtyDaysAsync(recent, leadership);
+                    ratesAt = now;
+                    if (recent) recentAt = now;
+                }
                 if (events.Count > 0) continue; // there may be more
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException && !leadership.IsCancellationRequested)

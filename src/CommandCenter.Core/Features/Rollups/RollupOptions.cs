@@ -13,6 +13,9 @@ public sealed class RollupOptions
     /// <summary>The job looks for new events at least this often (the bus also wakes it at once).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Days whose incidents changed get their rate rollups recomputed this often (the heatmap's cells at once).</summary>
+    public TimeSpan RatesInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Today's and yesterday's rates are recomputed this often even without events: a response window that
     /// closes unanswered turns an undecided incident into a late one with no event to say so.

@@ -41,7 +41,7 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
 
         var head = await BusStore.HeadAsync(conn, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell; delete from rollup_rate; delete from rollup_resolved", transaction: tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell; delete from rollup_rate; delete from rollup_resolved; delete from rollup_dirty_day", transaction: tx, cancellationToken: ct));
         await RecomputeCellsAsync(conn, tx, Ever.From, Ever.To, ct);
         await RecomputeRatesAsync(conn, tx, null, ct);
         await SaveAsync(conn, tx, head, null, ct);
@@ -50,10 +50,10 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     }
 
     /// <summary>
-    /// Counts the events after <paramref name="cursor"/>: recomputes the buckets of newly reported incidents and the
-    /// report days of every changed incident (plus today and yesterday when <paramref name="recentDays"/>), and saves the cursor.
+    /// Counts the events after <paramref name="cursor"/>: recomputes the buckets of newly reported incidents, marks the
+    /// report days of every changed incident for <see cref="RecomputeDirtyDaysAsync"/>, and saves the cursor.
     /// </summary>
-    public async Task<(BusCursor Cursor, IReadOnlyList<BusEvent> Events)> CatchUpAsync(BusCursor cursor, bool recentDays, CancellationToken ct)
+    public async Task<(BusCursor Cursor, IReadOnlyList<BusEvent> Events)> CatchUpAsync(BusCursor cursor, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var events = new List<BusEvent>();
@@ -65,7 +65,7 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             if (batch.Count > 0) next = new BusCursor(batch[^1].Tx, batch[^1].Id);
             if (batch.Count < ReadBatch) break;
         }
-        if (events.Count == 0 && !recentDays) return (cursor, events);
+        if (events.Count == 0) return (cursor, events);
 
         var incidents = events.Where(e => e.Kind.StartsWith(BusKinds.IncidentPrefix, StringComparison.Ordinal)).ToList();
         var reported = incidents.Where(e => e.Kind is BusKinds.IncidentReported or IncidentBulkWriter.ImportedKind).SelectMany(e => e.Ids).Distinct().ToArray();
@@ -77,17 +77,32 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             new { Bucket, reported }, tx, cancellationToken: ct))).Select(DbTime.Utc).ToList();
         foreach (var (from, to) in Runs(buckets.Order(), b => b + Bucket))
             await RecomputeCellsAsync(conn, tx, from, to, ct);
+        if (changed.Length > 0)
+            await conn.ExecuteAsync(new CommandDefinition("""
+                insert into rollup_dirty_day (day)
+                select distinct (reported_at at time zone @zone)::date from incident where id = any(@changed)
+                on conflict do nothing
+                """, new { zone = clock.Zone.Id, changed }, tx, cancellationToken: ct));
+        await SaveAsync(conn, tx, next, events.Max(e => e.At), ct);
+        await tx.CommitAsync(ct);
+        return (next, events);
+    }
 
-        var days = changed.Length == 0 ? [] : (await conn.QueryAsync<DateTime>(new CommandDefinition(
-            "select distinct (reported_at at time zone @zone)::date from incident where id = any(@changed)",
-            new { zone = clock.Zone.Id, changed }, tx, cancellationToken: ct))).Select(DateOnly.FromDateTime).ToHashSet();
+    /// <summary>
+    /// Recomputes the rate rollups of the days marked dirty, plus today and yesterday when <paramref name="recentDays"/>
+    /// (a response window that closes unanswered changes them with no event). Returns the days recomputed.
+    /// </summary>
+    public async Task<IReadOnlyCollection<DateOnly>> RecomputeDirtyDaysAsync(bool recentDays, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var days = (await conn.QueryAsync<DateTime>(new CommandDefinition("delete from rollup_dirty_day returning day", transaction: tx, cancellationToken: ct)))
+            .Select(DateOnly.FromDateTime).ToHashSet();
         if (recentDays) days.UnionWith([clock.Today, clock.Today.AddDays(-1)]);
         foreach (var (from, to) in Runs(days.Order(), d => d.AddDays(1)))
             await RecomputeRatesAsync(conn, tx, (from, to), ct);
-
-        await SaveAsync(conn, tx, next, events.Count > 0 ? events.Max(e => e.At) : null, ct);
         await tx.CommitAsync(ct);
-        return (next, events);
+        return days;
     }
 
     private async Task RecomputeCellsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)

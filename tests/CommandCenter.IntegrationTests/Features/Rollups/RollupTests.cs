@@ -157,9 +157,12 @@ public sealed class RollupTests : StartedCore
             new Actor("dept"), item.AssignmentId);
 
         await CatchUpAsync(cursor, 2);
+        var days = await Store.RecomputeDirtyDaysAsync(recentDays: false, default);
 
         var rates = await Store.RatesAsync(Clock.Today, Clock.Today.AddDays(1), RateGroup.District, default);
         Assert.Equal(new RateCounts(1, 1, 0, 0, 0, 0), rates[incident.DistrictAdcode]);
+        Assert.Equal([Clock.Today], days);
+        Assert.Empty(await Store.RecomputeDirtyDaysAsync(recentDays: false, default));
     }
 
     [Fact]
@@ -205,7 +208,7 @@ public sealed class RollupTests : StartedCore
         var counted = 0;
         for (var i = 0; i < 400 && counted < expected; i++)
         {
-            var (next, events) = await Store.CatchUpAsync(cursor, recentDays: false, default);
+            var (next, events) = await Store.CatchUpAsync(cursor, default);
             (cursor, counted) = (next, counted + events.Count);
             if (counted < expected) await Task.Delay(25);
         }
