@@ -73,8 +73,9 @@ public sealed class BenchContext : IAsyncDisposable
         Console.WriteLine($"PostgreSQL {version} on {Core.Data.Database.Describe(admin)}; {string.Join(", ", settings.Select(s => $"{s.Name}={s.Setting}"))}");
     }
 
+    /// <summary>No command timeout: on a busy machine one large COPY (the baseline's) can take longer than the 30 s default.</summary>
     public string ConnectionString(string database) =>
-        new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 100 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 100, CommandTimeout = 0 }.ConnectionString;
 
     internal async Task AdminAsync(string sql, CancellationToken ct)
     {
