@@ -1,0 +1,36 @@
+namespace CommandCenter.Benchmarks;
+
+/// <summary>The command line: a benchmark name and a few sizes; unset sizes take each benchmark's default.</summary>
+public sealed record BenchOptions(string Benchmark, int? Incidents, int Runs, int Seconds, int Writers, int Rate)
+{
+    public static bool TryParse(string[] args, out BenchOptions options, out string error)
+    {
+        options = new BenchOptions("all", null, 3, 10, 8, 500);
+        error = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                options = options with { Benchmark = arg };
+                continue;
+            }
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1].Replace("_", "").Replace(",", ""), out var value) || value <= 0)
+            {
+                error = $"{arg} needs a positive number";
+                return false;
+            }
+            i++;
+            switch (arg)
+            {
+                case "--incidents": options = options with { Incidents = value }; break;
+                case "--runs": options = options with { Runs = value }; break;
+                case "--seconds": options = options with { Seconds = value }; break;
+                case "--writers": options = options with { Writers = value }; break;
+                case "--rate": options = options with { Rate = value }; break;
+                default: error = $"unknown option {arg}"; return false;
+            }
+        }
+        return true;
+    }
+}

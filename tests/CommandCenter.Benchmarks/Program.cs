@@ -1,0 +1,55 @@
+using CommandCenter.Benchmarks;
+
+return await Program.MainAsync(args);
+
+public static partial class Program
+{
+    /// <summary>
+    /// Every benchmark, in the order <c>all</c> runs them. Extension point: a rollup-lag benchmark (commit → rollup
+    /// row visible) goes here as one more <see cref="IBenchmark"/> once rollups land.
+    /// </summary>
+    public static readonly IBenchmark[] Benchmarks = [new P1Benchmark(), new P7Benchmark(), new BackfillBenchmark()];
+
+    private const string Usage = """
+        usage: scripts/bench [p1|p7|backfill|all] [--incidents N] [--runs N] [--seconds N] [--writers N] [--rate N]
+          p1        bulk writer ÷ plain binary COPY (--incidents, default 200000; --runs, default 3)
+          p7        bus on ÷ bus off committed writes/s, and commit → other node latency (--writers 8, --seconds 10, --rate 500)
+          backfill  incidents over a year through the bulk writer (--incidents, default 2400000)
+        Needs CC_BENCH_ADMIN_CONNECTION (scripts/bench sets it).
+        """;
+
+    public static async Task<int> MainAsync(string[] args)
+    {
+        if (!BenchOptions.TryParse(args, out var options, out var error))
+        {
+            Console.Error.WriteLine(error);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        var selected = options.Benchmark == "all" ? Benchmarks : Benchmarks.Where(b => b.Name == options.Benchmark).ToArray();
+        if (selected.Length == 0)
+        {
+            Console.Error.WriteLine($"unknown benchmark '{options.Benchmark}'");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        var admin = Environment.GetEnvironmentVariable("CC_BENCH_ADMIN_CONNECTION");
+        if (string.IsNullOrEmpty(admin))
+        {
+            Console.Error.WriteLine("Set CC_BENCH_ADMIN_CONNECTION, or run scripts/bench, which starts its own PostgreSQL.");
+            return 2;
+        }
+
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        await using var context = await BenchContext.CreateAsync(admin, options, cts.Token);
+        await context.PrintMachineAsync(cts.Token);
+        foreach (var benchmark in selected)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== {benchmark.Name} ==");
+            await benchmark.RunAsync(context, cts.Token);
+        }
+        return 0;
+    }
+}
