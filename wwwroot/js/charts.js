@@ -1,20 +1,26 @@
 // ApexCharts interop for the ApexChart component: maps our typed ChartSpec to ApexCharts options.
 import { loadScript } from './load.js';
 
-function options(spec) {
+function options(spec, element) {
     const fg = spec.dark ? '#e6edf7' : '#22324a';
+    // Walls size text in CSS (viewport units); ApexCharts wants pixels, so read what the CSS resolved to.
+    const px = spec.scaleText ? `${Math.round(parseFloat(getComputedStyle(element).fontSize))}px` : undefined;
+    const labels = px ? { style: { fontSize: px } } : {};
+    const mixed = spec.series.some(s => s.type || s.dash);
     return {
         chart: {
-            type: spec.type, height: spec.height, stacked: spec.stacked, background: 'transparent',
+            type: spec.type, height: spec.fill ? '100%' : spec.height, stacked: spec.stacked, background: 'transparent',
             toolbar: { show: false }, animations: { enabled: false }, fontFamily: 'inherit', foreColor: fg,
         },
         theme: { mode: spec.dark ? 'dark' : 'light' },
-        series: spec.series.map(s => ({ name: s.name, data: s.data })),
-        xaxis: { categories: spec.categories },
+        series: spec.series.map(s => ({ name: s.name, data: s.data, type: s.type ?? undefined })),
+        xaxis: { categories: spec.categories, labels },
+        yaxis: { labels },
+        stroke: mixed ? { width: spec.series.map(s => ((s.type ?? spec.type) === 'line' ? 3 : 0)), dashArray: spec.series.map(s => s.dash ?? 0), curve: 'smooth' } : undefined,
         plotOptions: { bar: { horizontal: spec.horizontal, barHeight: '70%', columnWidth: '60%' } },
         colors: spec.colors ?? undefined,
         dataLabels: { enabled: false },
-        legend: { position: 'top', horizontalAlign: 'left' },
+        legend: { position: 'top', horizontalAlign: 'left', ...(px ? { fontSize: px } : {}) },
         grid: { borderColor: spec.dark ? '#1f3552' : '#e3e8ef' },
         tooltip: { theme: spec.dark ? 'dark' : 'light' },
     };
@@ -23,10 +29,10 @@ function options(spec) {
 export async function create(element, spec) {
     await loadScript('lib/apexcharts/apexcharts.min.js');
     if (!element.isConnected) return null; // the page was left while the library was loading
-    const chart = new ApexCharts(element, options(spec));
+    const chart = new ApexCharts(element, options(spec, element));
     await chart.render();
     return {
-        update(next) { return chart.updateOptions(options(next), true, false); },
+        update(next) { return chart.updateOptions(options(next, element), true, false); },
         dispose() { chart.destroy(); },
     };
 }
