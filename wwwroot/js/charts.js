@@ -5,7 +5,11 @@ function options(spec, element) {
     const fg = spec.dark ? '#e6edf7' : '#22324a';
     // Walls size text in CSS (viewport units); ApexCharts wants pixels, so read what the CSS resolved to.
     const px = spec.scaleText ? `${Math.round(parseFloat(getComputedStyle(element).fontSize))}px` : undefined;
-    const labels = px ? { style: { fontSize: px } } : {};
+    const shown = new Set(spec.categories.filter((_, i) => i % (spec.labelEvery || 1) === 0));
+    const labels = {
+        ...(px ? { style: { fontSize: px } } : {}),
+        ...(spec.labelEvery > 1 ? { rotate: 0, formatter: v => (shown.has(v) ? v : '') } : {}),
+    };
     const mixed = spec.series.some(s => s.type || s.dash);
     return {
         chart: {
@@ -13,16 +17,19 @@ function options(spec, element) {
             toolbar: { show: false }, animations: { enabled: false }, fontFamily: 'inherit', foreColor: fg,
         },
         theme: { mode: spec.dark ? 'dark' : 'light' },
-        series: spec.series.map(s => ({ name: s.name, data: s.data, type: s.type ?? undefined })),
-        xaxis: { categories: spec.categories, labels },
-        yaxis: { labels },
-        stroke: mixed ? { width: spec.series.map(s => ((s.type ?? spec.type) === 'line' ? 3 : 0)), dashArray: spec.series.map(s => s.dash ?? 0), curve: 'smooth' } : undefined,
-        plotOptions: { bar: { horizontal: spec.horizontal, barHeight: '70%', columnWidth: '60%' } },
+        series: spec.series.map(s => (s.type ? { name: s.name, data: s.data, type: s.type } : { name: s.name, data: s.data })),
+        xaxis: { categories: spec.categories, labels: spec.valueLabels && spec.horizontal ? { show: false } : labels, tooltip: { enabled: false } },
+        ...(px ? { yaxis: { labels: { style: { fontSize: px } } } } : {}),
+        // Absent, not undefined, when not mixed: ApexCharts reads the defaults only for keys that are missing.
+        ...(mixed ? { stroke: { width: spec.series.map(s => ((s.type ?? spec.type) === 'line' ? 3 : 0)), dashArray: spec.series.map(s => s.dash ?? 0), curve: 'smooth' } } : {}),
+        plotOptions: { bar: { horizontal: spec.horizontal, barHeight: '70%', columnWidth: '60%', dataLabels: { position: spec.valueLabels ? 'top' : 'center' } } },
         colors: spec.colors ?? undefined,
-        dataLabels: { enabled: false },
+        dataLabels: spec.valueLabels
+            ? { enabled: true, textAnchor: 'start', offsetX: 6, style: { ...(px ? { fontSize: px } : {}), colors: [fg] }, dropShadow: { enabled: false } }
+            : { enabled: false },
         legend: { position: 'top', horizontalAlign: 'left', ...(px ? { fontSize: px } : {}) },
         grid: { borderColor: spec.dark ? '#1f3552' : '#e3e8ef' },
-        tooltip: { theme: spec.dark ? 'dark' : 'light' },
+        tooltip: { theme: spec.dark ? 'dark' : 'light', x: { formatter: (v, o) => spec.categories[o?.dataPointIndex] ?? v } },
     };
 }
 

@@ -49,7 +49,7 @@ function boundsArea(b) {
     return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
 }
 
-const heatCellsPerSpot = 3;
+const heatCellsPerSpot = 1;
 const heatGradient = { 0.2: '#2c7bb6', 0.4: '#00a6ca', 0.6: '#f9d057', 0.8: '#f29e2e', 1.0: '#e4312b' };
 
 function range(values) {

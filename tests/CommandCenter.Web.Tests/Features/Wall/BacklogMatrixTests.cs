@@ -22,34 +22,33 @@ public sealed class BacklogMatrixTests
 
         var matrix = ctx.Render<BacklogMatrix>(p => p.Add(m => m.Backlog, Backlog).Add(m => m.Names, WallFixtures.Names));
 
-        var headers = matrix.FindAll("thead th").Select(h => h.TextContent.Trim()).ToList();
-        Assert.Equal(["部门", "东城", "西城", "朝阳", "合计"], headers);
-        // Busiest department first.
-        Assert.Equal("城管委", matrix.Find("tbody tr").QuerySelector("th")!.TextContent);
-        var hot = Cell(matrix, "city-management", "110105");
+        // Every district, in adcode order, down the side; the busiest department first across.
+        Assert.Equal(["东城", "西城", "朝阳"], matrix.FindAll("tbody th").Select(h => h.TextContent).ToList());
+        Assert.Equal(["", "城管委", "城管执法局", "未派单", "公安交管局", "交通委", "合计"], matrix.FindAll("thead th").Select(h => h.TextContent.Trim()).ToList());
+        var hot = Cell(matrix, "110105", "city-management");
         Assert.Equal(("30", "20"), (hot.GetAttribute("data-open"), hot.GetAttribute("data-overdue")));
         Assert.Contains("超20", hot.TextContent); // overdue in text, not only in colour
         Assert.Contains("wall-level-4", hot.ClassName);
-        Assert.Contains("wall-level-0", Cell(matrix, "city-management", "110101").ClassName);
-        Assert.Equal("·", Cell(matrix, "city-enforcement", "110105").TextContent.Trim());
-        Assert.Equal("未派单", Row(matrix, "").QuerySelector("th")!.TextContent);
-        var grand = matrix.Find("tfoot td:last-child");
+        Assert.Contains("wall-level-0", Cell(matrix, "110101", "city-management").ClassName);
+        Assert.Equal("·", Cell(matrix, "110105", "city-enforcement").TextContent.Trim());
+        var grand = Cell(matrix, "total", "total");
         Assert.Equal(("59", "24"), (grand.GetAttribute("data-open"), grand.GetAttribute("data-overdue")));
-        Assert.Equal("42", Row(matrix, "city-management").QuerySelector("td:last-child")!.GetAttribute("data-open"));
+        Assert.Equal("42", Cell(matrix, "total", "city-management").GetAttribute("data-open"));
+        Assert.Equal("32", Cell(matrix, "110105", "total").GetAttribute("data-open"));
     }
 
     [Fact]
-    public async Task BacklogMatrix_TooManyDepartments_TheQuietestShareOneRow()
+    public async Task BacklogMatrix_TooManyDepartments_TheQuietestShareOneColumn()
     {
         await using var ctx = WallFixtures.Context();
 
         var matrix = ctx.Render<BacklogMatrix>(p => p.Add(m => m.Backlog, Backlog).Add(m => m.Names, WallFixtures.Names).Add(m => m.MaxDepartments, 2));
 
-        var rows = matrix.FindAll("tbody tr").Select(r => r.GetAttribute("data-department")).ToList();
-        Assert.Equal(["city-management", "city-enforcement", "others"], rows);
-        var others = Row(matrix, "others");
-        Assert.Equal("其他 3 个部门", others.QuerySelector("th")!.TextContent);
-        Assert.Equal("9", others.QuerySelector("td:last-child")!.GetAttribute("data-open"));
+        var columns = matrix.FindAll("thead th[data-department]").Select(r => r.GetAttribute("data-department")).ToList();
+        Assert.Equal(["city-management", "city-enforcement", "others", "total"], columns);
+        Assert.Equal("其他 3 个部门", matrix.Find("thead th[data-department='others']").TextContent);
+        Assert.Equal("9", Cell(matrix, "total", "others").GetAttribute("data-open"));
+        Assert.Equal("7", Cell(matrix, "110102", "others").GetAttribute("data-open"));
     }
 
     [Fact]
@@ -62,9 +61,6 @@ public sealed class BacklogMatrixTests
         Assert.Equal("当前没有未办结诉求", matrix.Find("#matrix-empty").TextContent);
     }
 
-    private static AngleSharp.Dom.IElement Row(IRenderedComponent<BacklogMatrix> matrix, string department) =>
-        matrix.Find($"tbody tr[data-department='{department}']");
-
-    private static AngleSharp.Dom.IElement Cell(IRenderedComponent<BacklogMatrix> matrix, string department, string district) =>
-        Row(matrix, department).QuerySelector($"td[data-district='{district}']")!;
+    private static AngleSharp.Dom.IElement Cell(IRenderedComponent<BacklogMatrix> matrix, string district, string department) =>
+        matrix.Find($"tr[data-district='{district}'] td[data-department='{department}']");
 }

@@ -18,7 +18,7 @@ namespace CommandCenter.Web.Features.Wall.Pages;
 public sealed partial class WallPage : IDisposable
 {
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(1);
-    private const int MatrixRows = 9;
+    private const int MatrixColumns = 7;
 
     [Inject] private SituationState State { get; set; } = default!;
     [Inject] private OrgService Org { get; set; } = default!;
@@ -142,11 +142,11 @@ public sealed partial class WallPage : IDisposable
         [
             new(L["Trend.Today"], trend.Today.Select(v => (double)v).ToList(), Type: "column"),
             new(L["Trend.LastWeek"], trend.LastWeek.Select(v => (double)v).ToList(), Type: "line", Dash: 6),
-        ], Colors: ["#3d8fe0", "#f2b84b"], Dark: true, Fill: true, ScaleText: true);
+        ], Colors: ["#3d8fe0", "#f2b84b"], Dark: true, Fill: true, ScaleText: true, LabelEvery: 3);
         var top = trend.TopCategories.Take(6).ToList();
         topChart = new ChartSpec("bar", top.Select(c => names!.Category(c.ServiceCode)).ToList(),
             [new(L["Trend.Count"], top.Select(c => (double)c.Count).ToList())],
-            Horizontal: true, Colors: ["#2fb3a0"], Dark: true, Fill: true, ScaleText: true);
+            Horizontal: true, Colors: ["#2fb3a0"], Dark: true, Fill: true, ScaleText: true, ValueLabels: true);
     }
 
     public void Dispose()
