@@ -19,7 +19,7 @@ function options(spec, element) {
         theme: { mode: spec.dark ? 'dark' : 'light' },
         series: spec.series.map(s => (s.type ? { name: s.name, data: s.data, type: s.type } : { name: s.name, data: s.data })),
         xaxis: { categories: spec.categories, labels: spec.valueLabels && spec.horizontal ? { show: false } : labels, tooltip: { enabled: false } },
-        ...(px ? { yaxis: { labels: { style: { fontSize: px } } } } : {}),
+        ...(px ? { yaxis: { labels: { style: { fontSize: px } }, ...(spec.horizontal ? {} : { decimalsInFloat: 0, forceNiceScale: true }) } } : {}),
         // Absent, not undefined, when not mixed: ApexCharts reads the defaults only for keys that are missing.
         ...(mixed ? { stroke: { width: spec.series.map(s => ((s.type ?? spec.type) === 'line' ? 3 : 0)), dashArray: spec.series.map(s => s.dash ?? 0), curve: 'smooth' } } : {}),
         plotOptions: { bar: { horizontal: spec.horizontal, barHeight: '70%', columnWidth: '60%', dataLabels: { position: spec.valueLabels ? 'top' : 'center' } } },
@@ -36,10 +36,27 @@ function options(spec, element) {
 export async function create(element, spec) {
     await loadScript('lib/apexcharts/apexcharts.min.js');
     if (!element.isConnected) return null; // the page was left while the library was loading
+    let current = spec;
     const chart = new ApexCharts(element, options(spec, element));
     await chart.render();
+    // Text sized from CSS follows the screen: redraw when the resolved font size changes (a wall moved to 4K).
+    let fontSize = getComputedStyle(element).fontSize;
+    const resize = new ResizeObserver(() => {
+        const now = getComputedStyle(element).fontSize;
+        if (current.scaleText && now !== fontSize) {
+            fontSize = now;
+            chart.updateOptions(options(current, element), true, false);
+        }
+    });
+    resize.observe(element);
     return {
-        update(next) { return chart.updateOptions(options(next, element), true, false); },
-        dispose() { chart.destroy(); },
+        update(next) {
+            current = next;
+            return chart.updateOptions(options(next, element), true, false);
+        },
+        dispose() {
+            resize.disconnect();
+            chart.destroy();
+        },
     };
 }

@@ -50,7 +50,8 @@ function boundsArea(b) {
 }
 
 const heatCellsPerSpot = 1;
-const heatGradient = { 0.2: '#2c7bb6', 0.4: '#00a6ca', 0.6: '#f9d057', 0.8: '#f29e2e', 1.0: '#e4312b' };
+// Warm colours only: the district shading underneath is blue.
+const heatGradient = { 0.1: '#1a9850', 0.35: '#91cf60', 0.55: '#fee08b', 0.75: '#fc8d59', 1.0: '#e8262a' };
 
 function range(values) {
     const all = Object.values(values);
@@ -66,6 +67,8 @@ export async function create(element, view, dotnet) {
     });
     map.setView([view.center[1], view.center[0]], view.zoom);
     if (view.tileUrl) L.tileLayer(view.tileUrl, { maxZoom: 18 }).addTo(map);
+    // The outlines' SVG goes into the overlay pane now, before any heat canvas, so the heat always draws on top.
+    const vectors = L.svg().addTo(map);
     const outlines = L.layerGroup().addTo(map);
     const labels = L.layerGroup().addTo(map);
     const points = L.layerGroup().addTo(map);
@@ -110,6 +113,7 @@ export async function create(element, view, dotnet) {
             points.clearLayers();
             const faint = id => layers.focus && layers.focus !== id;
             shapes = L.geoJSON(geo, {
+                renderer: vectors,
                 style: f => ({
                     color: layers.dark ? '#5fa8ff' : '#15315a', weight: faint(f.id) ? 0.75 : 1.5, opacity: faint(f.id) ? 0.4 : 0.9,
                 }),
@@ -150,14 +154,15 @@ export async function create(element, view, dotnet) {
             await loadScript('lib/leaflet.heat/leaflet-heat.js');
             if (disposed) return;
             for (const key of remove) heatPoints.delete(key);
-            for (const p of upsert) heatPoints.set(p.key, [p.lat, p.lon, p.weight]);
+            // Square roots: a few very busy cells would otherwise leave the rest of the city invisible.
+            for (const p of upsert) heatPoints.set(p.key, [p.lat, p.lon, Math.sqrt(p.weight)]);
             if (!heat) {
-                heat = L.heatLayer([], { radius: heatRadius(), blur: Math.round(heatRadius() * 0.8), minOpacity: 0.25, gradient: heatGradient }).addTo(map);
+                heat = L.heatLayer([], { radius: heatRadius(), blur: Math.round(heatRadius() * 0.8), minOpacity: 0.15, gradient: heatGradient }).addTo(map);
                 map.on('zoomend', () => heat.setOptions({ maxZoom: map.getZoom() }));
             }
             // Weights are counts per cell; leaflet.heat sums the cells that fall within half a radius of each other,
             // so full intensity is a few busy cells together. maxZoom = the current zoom keeps it from dimming weights.
-            heat.setOptions({ max: max * heatCellsPerSpot, maxZoom: map.getZoom() });
+            heat.setOptions({ max: Math.sqrt(max) * heatCellsPerSpot, maxZoom: map.getZoom() });
             heat.setLatLngs([...heatPoints.values()]);
             element.dataset.heatPoints = String(heatPoints.size);
         },

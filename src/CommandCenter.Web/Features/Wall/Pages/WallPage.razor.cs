@@ -18,7 +18,7 @@ namespace CommandCenter.Web.Features.Wall.Pages;
 public sealed partial class WallPage : IDisposable
 {
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(1);
-    private const int MatrixColumns = 7;
+    private const int MatrixColumns = 6;
 
     [Inject] private SituationState State { get; set; } = default!;
     [Inject] private OrgService Org { get; set; } = default!;
