@@ -61,10 +61,12 @@ public sealed class AppProcess : IAsyncDisposable
         Path.Combine(RepoPaths.Root, "src", "CommandCenter.Web", "bin", Configuration, "net10.0", "CommandCenter.Web.dll");
 
     /// <summary>Starts the app against <paramref name="connectionString"/> and waits until <c>/healthz</c> answers 200.</summary>
+    /// <param name="baseUrl">Where to listen (a restart that browsers must find again); by default a free loopback port.</param>
     public static async Task<AppProcess> StartAsync(
         string connectionString,
         IReadOnlyDictionary<string, string>? environment = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? baseUrl = null)
     {
         var dll = AppDllPath;
         if (!File.Exists(dll))
@@ -73,7 +75,7 @@ public sealed class AppProcess : IAsyncDisposable
                 $"{dll} does not exist: build src/CommandCenter.Web with -c {Configuration} (dotnet test does).");
         }
 
-        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        baseUrl ??= $"http://127.0.0.1:{FreePort()}";
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = RepoPaths.Root,
@@ -175,7 +177,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

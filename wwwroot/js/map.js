@@ -49,20 +49,58 @@ function boundsArea(b) {
     return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
 }
 
+const heatCellsPerSpot = 1;
+// Warm colours only: the district shading underneath is blue.
+const heatGradient = { 0.1: '#1a9850', 0.35: '#91cf60', 0.55: '#fee08b', 0.75: '#fc8d59', 1.0: '#e8262a' };
+
+function range(values) {
+    const all = Object.values(values);
+    return all.length ? [Math.min(...all), Math.max(...all)] : [0, 0];
+}
+
 export async function create(element, view, dotnet) {
     await loadScript('lib/leaflet/leaflet.js');
-    const map = L.map(element, { attributionControl: false, zoomSnap: 0.25, minZoom: 6, maxZoom: 18 });
+    const fixed = view.interactive === false;
+    const map = L.map(element, {
+        attributionControl: false, zoomSnap: 0.25, minZoom: 6, maxZoom: 18, zoomControl: !fixed,
+        dragging: !fixed, scrollWheelZoom: !fixed, doubleClickZoom: !fixed, boxZoom: !fixed, keyboard: !fixed, touchZoom: !fixed,
+    });
     map.setView([view.center[1], view.center[0]], view.zoom);
     if (view.tileUrl) L.tileLayer(view.tileUrl, { maxZoom: 18 }).addTo(map);
+    // The outlines' SVG goes into the overlay pane now, before any heat canvas, so the heat always draws on top.
+    const vectors = L.svg().addTo(map);
     const outlines = L.layerGroup().addTo(map);
     const labels = L.layerGroup().addTo(map);
     const points = L.layerGroup().addTo(map);
     let markers = [];
+    let shapes = null;
+    let drawn = null;   // the layers last drawn
+    let fitTo = null;   // what the view is fitted to
+    let heat = null;    // leaflet.heat layer, created on first use
+    const heatPoints = new Map();
+    const heatRadius = () => Math.max(10, Math.round(Math.min(element.clientWidth, element.clientHeight) / 40));
     const relabel = () => requestAnimationFrame(() => declutter(markers));
     map.on('zoomend resize', relabel);
-    const resize = new ResizeObserver(() => map.invalidateSize());
+    const resize = new ResizeObserver(() => {
+        map.invalidateSize();
+        // An unattended screen has nobody to re-centre it: keep the city filling the map at any size.
+        if (fixed && fitTo) map.fitBounds(fitTo.getBounds(), { padding: [12, 12], animate: false });
+        if (heat) heat.setOptions({ radius: heatRadius(), blur: Math.round(heatRadius() * 0.8) });
+    });
     resize.observe(element);
     let disposed = false;
+
+    const restyle = (layers, colours) => {
+        const [min, max] = range(layers.values);
+        const faint = id => layers.focus && layers.focus !== id;
+        shapes.eachLayer(layer => {
+            const f = layer.feature;
+            const value = layers.values[f.id];
+            const name = layers.labels[f.id] ?? f.properties.name;
+            layer.setStyle({ fillColor: shade(value, min, max, colours), fillOpacity: faint(f.id) ? 0.15 : 0.85 });
+            layer.setTooltipContent(textTooltip(value === undefined ? name : `${name}  ${value}`));
+        });
+    };
 
     return {
         async setLayers(layers) {
@@ -70,26 +108,24 @@ export async function create(element, view, dotnet) {
             const geo = await fetchGeo(layers.geoJsonUrl);
             if (disposed) return; // the page was left while the outlines were loading
             const colours = layers.dark ? palette.dark : palette.light;
-            const values = Object.values(layers.values);
-            const min = Math.min(...values), max = Math.max(...values);
             outlines.clearLayers();
             labels.clearLayers();
             points.clearLayers();
             const faint = id => layers.focus && layers.focus !== id;
-            const shapes = L.geoJSON(geo, {
+            shapes = L.geoJSON(geo, {
+                renderer: vectors,
                 style: f => ({
                     color: layers.dark ? '#5fa8ff' : '#15315a', weight: faint(f.id) ? 0.75 : 1.5, opacity: faint(f.id) ? 0.4 : 0.9,
-                    fillColor: shade(layers.values[f.id], min, max, colours), fillOpacity: faint(f.id) ? 0.15 : 0.85,
                 }),
                 onEachFeature: (f, layer) => {
-                    const value = layers.values[f.id];
-                    const name = layers.labels[f.id] ?? f.properties.name;
-                    layer.bindTooltip(textTooltip(value === undefined ? name : `${name}  ${value}`), { sticky: true });
+                    layer.bindTooltip(textTooltip(''), { sticky: true });
+                    if (fixed) return;
                     layer.on('click', () => dotnet.invokeMethodAsync('DistrictClicked', f.id));
                     layer.on('mouseover', () => layer.setStyle({ weight: 3 }));
                     layer.on('mouseout', () => layer.setStyle({ weight: 1.5 }));
                 },
             }).addTo(outlines);
+            restyle(layers, colours);
             // Larger districts label first, so small central ones give way when zoomed out.
             const byArea = shapes.getLayers().map(l => ({ f: l.feature, size: boundsArea(l.getBounds()) })).sort((a, b) => b.size - a.size);
             markers = byArea.filter(({ f }) => !faint(f.id)).map(({ f }) => {
@@ -101,10 +137,34 @@ export async function create(element, view, dotnet) {
                 L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1, color: '#ffffff', fillColor: '#c8102e', fillOpacity: 0.9, className: 'street-point' })
                     .bindTooltip(textTooltip(p.label)).addTo(points);
             }
-            const focused = shapes.getLayers().find(l => l.feature.id === layers.focus);
-            map.fitBounds((focused ?? shapes).getBounds(), { padding: [12, 12], animate: false });
+            fitTo = shapes.getLayers().find(l => l.feature.id === layers.focus) ?? shapes;
+            map.fitBounds(fitTo.getBounds(), { padding: [12, 12], animate: false });
+            drawn = layers;
             relabel();
             element.dataset.ready = 'true';
+        },
+        // Only the shading changed: restyle the drawn outlines, keep the view.
+        setValues(values) {
+            if (!shapes || !drawn) return;
+            drawn = { ...drawn, values };
+            restyle(drawn, drawn.dark ? palette.dark : palette.light);
+        },
+        // Heat points by key: upsert [{key, lon, lat, weight}], remove [key]; weights are relative to max.
+        async updateHeat(upsert, remove, max) {
+            await loadScript('lib/leaflet.heat/leaflet-heat.js');
+            if (disposed) return;
+            for (const key of remove) heatPoints.delete(key);
+            // Square roots: a few very busy cells would otherwise leave the rest of the city invisible.
+            for (const p of upsert) heatPoints.set(p.key, [p.lat, p.lon, Math.sqrt(p.weight)]);
+            if (!heat) {
+                heat = L.heatLayer([], { radius: heatRadius(), blur: Math.round(heatRadius() * 0.8), minOpacity: 0.15, gradient: heatGradient }).addTo(map);
+                map.on('zoomend', () => heat.setOptions({ maxZoom: map.getZoom() }));
+            }
+            // Weights are counts per cell; leaflet.heat sums the cells that fall within half a radius of each other,
+            // so full intensity is a few busy cells together. maxZoom = the current zoom keeps it from dimming weights.
+            heat.setOptions({ max: Math.sqrt(max) * heatCellsPerSpot, maxZoom: map.getZoom() });
+            heat.setLatLngs([...heatPoints.values()]);
+            element.dataset.heatPoints = String(heatPoints.size);
         },
         dispose() {
             disposed = true;

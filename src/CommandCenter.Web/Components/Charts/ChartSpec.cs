@@ -2,6 +2,10 @@ namespace CommandCenter.Web.Components.Charts;
 
 /// <summary>A typed subset of ApexCharts options: what our charts use, nothing more.</summary>
 /// <param name="Type">ApexCharts chart type: "bar", "line", "area".</param>
+/// <param name="Fill">Fill the container's height (which the page sizes) instead of <paramref name="Height"/> pixels.</param>
+/// <param name="ScaleText">Size the chart's text from the container's CSS font size (walls: readable at any resolution).</param>
+/// <param name="ValueLabels">Write each value on its bar (and leave the value axis unlabelled).</param>
+/// <param name="LabelEvery">Label every n-th category on the x axis (24 hours: every 3rd); tooltips still name each one.</param>
 public sealed record ChartSpec(
     string Type,
     IReadOnlyList<string> Categories,
@@ -10,6 +14,12 @@ public sealed record ChartSpec(
     bool Stacked = false,
     int Height = 360,
     IReadOnlyList<string>? Colors = null,
-    bool Dark = false);
+    bool Dark = false,
+    bool Fill = false,
+    bool ScaleText = false,
+    int LabelEvery = 1,
+    bool ValueLabels = false);
 
-public sealed record ChartSeries(string Name, IReadOnlyList<double> Data);
+/// <param name="Type">Per-series type in a mixed chart ("column", "line"); null: the chart's type.</param>
+/// <param name="Dash">Dash length for a line series; 0 draws it solid.</param>
+public sealed record ChartSeries(string Name, IReadOnlyList<double> Data, string? Type = null, int Dash = 0);

@@ -13,4 +13,12 @@ public sealed record MapLayers(string GeoJsonUrl, IReadOnlyDictionary<string, st
 public sealed record MapPoint(double Lon, double Lat, string Label);
 
 /// <summary>Initial view and optional tiles (none by default: no tile server is assumed).</summary>
-public sealed record MapView(double[] Center, double Zoom, string? TileUrl);
+/// <param name="Interactive">False for unattended screens: no zoom buttons, no dragging, and the outlines are refitted
+/// whenever the map changes size.</param>
+public sealed record MapView(double[] Center, double Zoom, string? TileUrl, bool Interactive = true);
+
+/// <summary>A heatmap layer (leaflet.heat): one weighted point per key. The component sends the browser only what changed.</summary>
+public sealed record MapHeat(IReadOnlyList<HeatPoint> Points);
+
+/// <param name="Key">Identifies the point across updates (e.g. a grid cell).</param>
+public sealed record HeatPoint(string Key, double Lon, double Lat, double Weight);

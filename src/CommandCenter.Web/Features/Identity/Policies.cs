@@ -23,7 +23,8 @@ public static class Policies
         o.AddPolicy(Admin, p => p.RequireRole(Roles.Admin).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(Command, p => p.RequireRole(Roles.Commander).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(Supervision, p => p.RequireRole(Roles.Supervisor, Roles.Commander).AddAuthenticationSchemes(AuthSchemes.Cookie));
-        o.AddPolicy(Wall, p => p.RequireRole(Roles.WallDisplay, Roles.Commander, Roles.Supervisor).AddAuthenticationSchemes(AuthSchemes.Cookie));
+        // Administrators too: they set up wall devices and check what a wall shows.
+        o.AddPolicy(Wall, p => p.RequireRole(Roles.WallDisplay, Roles.Commander, Roles.Supervisor, Roles.Admin).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(Liaison, p => p.RequireRole(Roles.Liaison).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(Department, p => p.RequireRole(Roles.Department).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(OrgRead, p => p.RequireAuthenticatedUser().AddAuthenticationSchemes(AuthSchemes.Cookie, AuthSchemes.ApiKey));

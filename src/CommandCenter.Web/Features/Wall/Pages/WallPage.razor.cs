@@ -1,0 +1,159 @@
+using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Org.Geo;
+using CommandCenter.Core.Features.Rollups;
+using CommandCenter.Core.Features.Situation;
+using CommandCenter.Web.Components.Charts;
+using CommandCenter.Web.Components.Map;
+using CommandCenter.Web.Resources;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Features.Wall.Pages;
+
+/// <summary>
+/// The unattended wall. Renders <see cref="SituationState.Current"/> whenever it changes (the state coalesces to a few
+/// per second) and refreshes the heatmap once a second; nothing here is ever clicked.
+/// </summary>
+public sealed partial class WallPage : IDisposable
+{
+    private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(1);
+    private const int MatrixColumns = 6;
+
+    [Inject] private SituationState State { get; set; } = default!;
+    [Inject] private OrgService Org { get; set; } = default!;
+    [Inject] private CityClock Clock { get; set; } = default!;
+    [Inject] private IOptions<CityOptions> City { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IStringLocalizer<WallStrings> L { get; set; } = default!;
+    [Inject] private ILogger<WallPage> Logger { get; set; } = default!;
+
+    private readonly CancellationTokenSource stopping = new();
+    private SituationSnapshot snapshot = SituationSnapshot.Empty;
+    private WallNames? names;
+    private MapView view = default!;
+    private bool kiosk;
+    private IDisposable? subscription;
+    private Timer? heatTimer;
+    private int renderQueued;
+
+    private MapLayers? layers;
+    private IReadOnlyList<DistrictLoad>? layersFor;
+    private MapHeat? heat;
+    private IReadOnlyList<HeatCell>? heatFor;
+    private DateTimeOffset heatAt = DateTimeOffset.MinValue;
+    private ChartSpec? trendChart, topChart;
+    private SituationTrend? chartsFor;
+
+    private DateTimeOffset MapUpdatedAt => heatAt < snapshot.AsOf ? heatAt : snapshot.AsOf;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Navigation.ToAbsoluteUri(Navigation.Uri).Query);
+        kiosk = query.TryGetValue("kiosk", out var k) && k.ToString() is "1" or "true";
+        view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl, Interactive: false);
+        snapshot = State.Current;
+        subscription = State.Subscribe(OnSituationChanged);
+        names = await WallNames.LoadAsync(Org, stopping.Token);
+        await RefreshHeatAsync();
+        heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
+    }
+
+    /// <summary>Called on the state's thread; at most one render waits in the queue at a time.</summary>
+    private void OnSituationChanged()
+    {
+        if (Interlocked.Exchange(ref renderQueued, 1) == 1) return;
+        _ = InvokeSafelyAsync(() =>
+        {
+            Interlocked.Exchange(ref renderQueued, 0);
+            snapshot = State.Current;
+            StateHasChanged();
+            return Task.CompletedTask;
+        });
+    }
+
+    private async Task RefreshHeatAsync()
+    {
+        try
+        {
+            var cells = await State.HeatAsync(HeatWindow.Day, null, stopping.Token);
+            heatAt = Clock.UtcNow;
+            if (!ReferenceEquals(cells, heatFor))
+            {
+                heatFor = cells;
+                heat = new MapHeat(cells.Select(c => new HeatPoint($"{c.Cell.X}:{c.Cell.Y}", c.Centre.Lon, c.Centre.Lat, c.Count)).ToList());
+            }
+            StateHasChanged();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The panel's "updated" time stops moving, which is what the wall should show; the log says why.
+            Logger.LogWarning(e, "Wall heatmap refresh failed");
+        }
+    }
+
+    private async Task InvokeSafelyAsync(Func<Task> work)
+    {
+        if (stopping.IsCancellationRequested) return;
+        try
+        {
+            await InvokeAsync(work);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // The circuit went away between the tick and the render.
+        }
+    }
+
+    private MapLayers MapLayers()
+    {
+        if (layers is null || !ReferenceEquals(layersFor, snapshot.Districts))
+        {
+            layersFor = snapshot.Districts;
+            var values = names!.Districts.ToDictionary(d => d.Adcode, d => 0.0);
+            foreach (var d in snapshot.Districts) values[d.DistrictAdcode] = d.Open;
+            var labels = layers?.Labels ?? names.Districts.ToDictionary(d => d.Adcode, d => names.District(d.Adcode));
+            var next = new MapLayers("geo/" + CityPackFile.DistrictsFileName, labels, values, Dark: true);
+            // A new object only on real change, so the map is restyled only then.
+            if (layers is null || !layers.Values.OrderBy(v => v.Key).SequenceEqual(values.OrderBy(v => v.Key))) layers = next;
+        }
+        return layers;
+    }
+
+    private ChartSpec TrendChart()
+    {
+        BuildCharts();
+        return trendChart!;
+    }
+
+    private ChartSpec TopChart()
+    {
+        BuildCharts();
+        return topChart!;
+    }
+
+    private void BuildCharts()
+    {
+        var trend = snapshot.Trend;
+        if (ReferenceEquals(chartsFor, trend) && trendChart is not null) return;
+        chartsFor = trend;
+        var hours = Enumerable.Range(0, 24).Select(h => L["Trend.Hour", h].Value).ToList();
+        trendChart = new ChartSpec("line", hours,
+        [
+            new(L["Trend.Today"], trend.Today.Select(v => (double)v).ToList(), Type: "column"),
+            new(L["Trend.LastWeek"], trend.LastWeek.Select(v => (double)v).ToList(), Type: "line", Dash: 6),
+        ], Colors: ["#3d8fe0", "#f2b84b"], Dark: true, Fill: true, ScaleText: true, LabelEvery: 3);
+        var top = trend.TopCategories.Take(6).ToList();
+        topChart = new ChartSpec("bar", top.Select(c => names!.Category(c.ServiceCode)).ToList(),
+            [new(L["Trend.Count"], top.Select(c => (double)c.Count).ToList())],
+            Horizontal: true, Colors: ["#2fb3a0"], Dark: true, Fill: true, ScaleText: true, ValueLabels: true);
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        subscription?.Dispose();
+        heatTimer?.Dispose();
+        stopping.Dispose();
+    }
+}
