@@ -5,7 +5,10 @@ namespace CommandCenter.Web.Components;
 /// <summary>Interop calls that may race with the page going away (navigation, closed circuit).</summary>
 internal static class JsInterop
 {
-    /// <summary>Runs <paramref name="call"/>, treating "the page or circuit is gone" as nothing to do.</summary>
+    /// <summary>
+    /// Runs <paramref name="call"/>, treating "the page or circuit is gone" as nothing to do, and a script error in a
+    /// library (a chart, the map) as a failed call: an unattended wall must not lose its circuit to a drawing error.
+    /// </summary>
     public static async Task<bool> TryAsync(Func<Task> call)
     {
         try
@@ -13,7 +16,7 @@ internal static class JsInterop
             await call();
             return true;
         }
-        catch (Exception e) when (e is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is JSDisconnectedException or TaskCanceledException or ObjectDisposedException or JSException)
         {
             return false;
         }

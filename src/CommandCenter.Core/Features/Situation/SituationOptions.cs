@@ -17,7 +17,7 @@ public sealed class SituationOptions
     public TimeSpan RatesInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Disputes and compound problems are recomputed at most this often while incidents change.</summary>
-    public TimeSpan ListsInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ListsInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Everything is reloaded from the database this often, a safety net against drift.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(15);

@@ -25,6 +25,8 @@ public static class IdentityEndpoints
         return TypedResults.LocalRedirect("/login");
     }
 
+    public const string WallKioskPath = "/wall?kiosk=1";
+
     /// <summary>Exchanges a wall device's kiosk token for a long-lived cookie, then drops the token from the URL.</summary>
     private static async Task<IResult> DeviceSignInAsync(string? token, HttpContext http, SignInService signIn, TimeProvider time, IOptions<AccountOptions> options)
     {
@@ -34,7 +36,8 @@ public static class IdentityEndpoints
         var now = time.GetUtcNow();
         await http.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(CommandCenterClaims.ForDevice(device, AuthSchemes.Cookie)),
             new AuthenticationProperties { IsPersistent = true, AllowRefresh = true, IssuedUtc = now, ExpiresUtc = now + options.Value.DeviceSessionLifetime });
-        return TypedResults.LocalRedirect("/");
+        // A kiosk link opens the wall, with no controls.
+        return TypedResults.LocalRedirect(WallKioskPath);
     }
 
     /// <summary>Starts OpenID Connect sign-in (404 when it is not configured).</summary>

@@ -63,19 +63,17 @@ public sealed class RoleNavigationTests(AppFixture app, BrowserFixture browser)
         });
 
     [Fact]
-    public Task KioskLink_WallDevice_ShowsCityWithoutSignOut() =>
-        PageSession.RunAsync(browser, app, nameof(KioskLink_WallDevice_ShowsCityWithoutSignOut), async page =>
+    public Task KioskLink_WallDevice_OpensTheWallWithoutControls() =>
+        PageSession.RunAsync(browser, app, nameof(KioskLink_WallDevice_OpensTheWallWithoutControls), async page =>
         {
             await PageSession.DeviceSignInAsync(page);
 
-            await Expect(page).ToHaveURLAsync(app.App.BaseUrl + "/");
-            await Expect(page.Locator("#user-name")).ToHaveTextAsync("演示大屏");
-            await Expect(page.Locator("#nav-city")).ToBeVisibleAsync();
-            await WaitForCityAsync(page);
-            await Expect(page.Locator("#nav-my-district")).ToHaveCountAsync(0);
-            await Expect(page.Locator("#nav-admin")).ToHaveCountAsync(0);
-            await Expect(page.Locator("#nav-department")).ToHaveCountAsync(0);
+            await Expect(page).ToHaveURLAsync(app.App.BaseUrl + "/wall?kiosk=1");
+            await Expect(page.Locator("#wall.wall--kiosk")).ToBeVisibleAsync();
+            await Expect(page.Locator("#wall-kpis")).ToBeVisibleAsync();
+            await Expect(page.Locator("#wall .wall-controls")).ToHaveCountAsync(0);
             await Expect(page.Locator("#logout")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#nav-admin")).ToHaveCountAsync(0);
         });
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class WallDeviceTests(DemoAppFixture app)
         using (var signIn = await wall.GetAsync($"/device/signin?token={Uri.EscapeDataString(DemoAccounts.WallToken)}"))
         {
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-            Assert.Equal(wall.Url("/"), wall.RedirectTarget(signIn));
+            Assert.Equal(wall.Url("/wall?kiosk=1"), wall.RedirectTarget(signIn));
         }
         var cookie = wall.Cookie("cc.auth");
         Assert.NotNull(cookie);

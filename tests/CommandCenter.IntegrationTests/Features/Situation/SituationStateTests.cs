@@ -76,7 +76,7 @@ public sealed class SituationStateTests : StartedCore
         // A compound problem at one place: three categories, three lead departments.
         var place = new[] { await ReportAsync("road-not-handed-over"), await ReportAsync("streetlight-out"), await ReportAsync("street-vending") };
         await FeedEventsAsync(conn, cursor, expected: 7);
-        time.Advance(TimeSpan.FromSeconds(5)); // disputes and compound problems are recomputed at most every 2 s
+        time.Advance(TimeSpan.FromSeconds(6)); // disputes and compound problems are recomputed at most every 5 s
 
         await State.RefreshAsync(default);
 

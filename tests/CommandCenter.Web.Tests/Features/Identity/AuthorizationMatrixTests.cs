@@ -50,7 +50,7 @@ public sealed class AuthorizationMatrixTests(CommandCenterFactory factory) : ICl
         Page("GET,POST /access-denied",                    "403",                  "A  A  A  A  A  A  A  A  A"),
         Page("GET,POST /error",                            "200",                  "A  A  A  A  A  A  A  A  A"),
         Page("POST /logout",                               "302 /login",           "L  A  A  A  A  A  A  A  L"),
-        Page("GET /device/signin?token=" + DemoAccounts.WallToken, "302 /",        "A  A  A  A  A  A  A  A  A"),
+        Page("GET /device/signin?token=" + DemoAccounts.WallToken, "302 /wall?kiosk=1", "A  A  A  A  A  A  A  A  A"),
         // Single sign-on is off in this configuration: reachable by anyone, and says so with 404.
         Page("GET /login/sso",                             "404",                  "A  A  A  A  A  A  A  A  A"),
         Page("GET /culture/{culture}",                     "302 /",                "A  A  A  A  A  A  A  A  A"),
