@@ -21,10 +21,6 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     /// <summary>The width of a rollup_cell bucket.</summary>
     public static readonly TimeSpan Bucket = TimeSpan.FromMinutes(10);
 
-    /// <summary>Bounds wider than any incident's time, for a full rebuild.</summary>
-    private static readonly (DateTimeOffset From, DateTimeOffset To) Ever =
-        (new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(3000, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
     private const int ReadBatch = 5_000;
     private const int MaxEventsPerCatchUp = 100_000;
 
@@ -40,10 +36,20 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
         if (state is { } s && s.Grid == Signature) return new BusCursor(ulong.Parse(s.Tx), s.Id);
 
         var head = await BusStore.HeadAsync(conn, ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "delete from rollup_cell; delete from rollup_rate; delete from rollup_resolved; delete from rollup_dirty_day", cancellationToken: ct));
+        var span = await conn.QuerySingleAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(
+            "select min(reported_at), max(reported_at) from incident", cancellationToken: ct));
+        if (span is { First: { } first, Last: { } last })
+        {
+            // One day at a time: bounded memory, and short write transactions that never hold the event bus back for long.
+            for (var day = clock.DayOf(DbTime.Utc(first)); day <= clock.DayOf(DbTime.Utc(last)); day = day.AddDays(1))
+            {
+                await RecomputeCellsAsync(conn, clock.StartOf(day), clock.StartOf(day.AddDays(1)), ct);
+                await RecomputeDayAsync(conn, day, null, ct);
+            }
+        }
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell; delete from rollup_rate; delete from rollup_resolved; delete from rollup_dirty_day", transaction: tx, cancellationToken: ct));
-        await RecomputeCellsAsync(conn, tx, Ever.From, Ever.To, ct);
-        await RecomputeRatesAsync(conn, tx, null, ct);
         await SaveAsync(conn, tx, head, null, ct);
         await tx.CommitAsync(ct);
         return head;
@@ -71,17 +77,20 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
         var reported = incidents.Where(e => e.Kind is BusKinds.IncidentReported or IncidentBulkWriter.ImportedKind).SelectMany(e => e.Ids).Distinct().ToArray();
         var changed = incidents.SelectMany(e => e.Ids).Distinct().ToArray();
 
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var buckets = reported.Length == 0 ? [] : (await conn.QueryAsync<DateTime>(new CommandDefinition(
             "select distinct date_bin(@Bucket, reported_at, timestamptz '2000-01-01') from incident where id = any(@reported)",
-            new { Bucket, reported }, tx, cancellationToken: ct))).Select(DbTime.Utc).ToList();
+            new { Bucket, reported }, cancellationToken: ct))).Select(DbTime.Utc).ToList();
         foreach (var (from, to) in Runs(buckets.Order(), b => b + Bucket))
-            await RecomputeCellsAsync(conn, tx, from, to, ct);
+            await RecomputeCellsAsync(conn, from, to, ct);
+
+        // A crash before this commit only means the events are read again: recomputing is idempotent.
+        await using var tx = await conn.BeginTransactionAsync(ct);
         if (changed.Length > 0)
             await conn.ExecuteAsync(new CommandDefinition("""
-                insert into rollup_dirty_day (day)
-                select distinct (reported_at at time zone @zone)::date from incident where id = any(@changed)
-                on conflict do nothing
+                insert into rollup_dirty_day (day, mark)
+                select day, nextval('rollup_dirty_mark')
+                from (select distinct (reported_at at time zone @zone)::date as day from incident where id = any(@changed)) d
+                on conflict (day) do update set mark = excluded.mark
                 """, new { zone = clock.Zone.Id, changed }, tx, cancellationToken: ct));
         await SaveAsync(conn, tx, next, events.Max(e => e.At), ct);
         await tx.CommitAsync(ct);
@@ -95,45 +104,60 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     public async Task<IReadOnlyCollection<DateOnly>> RecomputeDirtyDaysAsync(bool recentDays, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var days = (await conn.QueryAsync<DateTime>(new CommandDefinition("delete from rollup_dirty_day returning day", transaction: tx, cancellationToken: ct)))
-            .Select(DateOnly.FromDateTime).ToHashSet();
-        if (recentDays) days.UnionWith([clock.Today, clock.Today.AddDays(-1)]);
-        foreach (var (from, to) in Runs(days.Order(), d => d.AddDays(1)))
-            await RecomputeRatesAsync(conn, tx, (from, to), ct);
-        await tx.CommitAsync(ct);
-        return days;
+        var days = (await conn.QueryAsync<(DateTime Day, long Mark)>(new CommandDefinition("select day, mark from rollup_dirty_day", cancellationToken: ct)))
+            .ToDictionary(d => DateOnly.FromDateTime(d.Day), d => (long?)d.Mark);
+        if (recentDays)
+            foreach (var day in new[] { clock.Today, clock.Today.AddDays(-1) }) days.TryAdd(day, null);
+        foreach (var (day, mark) in days.OrderBy(d => d.Key))
+            await RecomputeDayAsync(conn, day, mark, ct);
+        return days.Keys;
     }
 
-    private async Task RecomputeCellsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>
+    /// Recomputes the cells of [from, to): the aggregate is read first, outside any transaction, so the write transaction
+    /// that replaces the rows is short (a long one would hold every node's event bus back until it ends).
+    /// </summary>
+    private async Task RecomputeCellsAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        const string sql = """
-            delete from rollup_cell where bucket >= @from and bucket < @to;
-            insert into rollup_cell (bucket, district_adcode, cell_x, cell_y, service_code, reported)
-            select date_bin(@Bucket, reported_at, timestamptz '2000-01-01'), district_adcode, floor(lon * @kx)::int, floor(lat * @ky)::int, service_code, count(*)
+        const string select = """
+            select date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as bucket, district_adcode, floor(lon * @kx)::int as cell_x,
+                   floor(lat * @ky)::int as cell_y, service_code, count(*)::int as reported
             from incident
             where reported_at >= @from and reported_at < @to
             group by 1, 2, 3, 4, 5
             """;
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { from = from.UtcDateTime, to = to.UtcDateTime, Bucket, kx = grid.Kx, ky = grid.Ky }, tx,
-            commandTimeout: 0, cancellationToken: ct));
+        var range = new { from = from.UtcDateTime, to = to.UtcDateTime };
+        var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition(select,
+            new { range.from, range.to, Bucket, kx = grid.Kx, ky = grid.Ky }, commandTimeout: 0, cancellationToken: ct))).ToList();
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell where bucket >= @from and bucket < @to", range, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into rollup_cell (bucket, district_adcode, cell_x, cell_y, service_code, reported)
+            select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[], @counts::int[])
+            """, new
+        {
+            buckets = rows.Select(r => DateTime.SpecifyKind(r.Bucket, DateTimeKind.Utc)).ToArray(), districts = rows.Select(r => r.District).ToArray(),
+            xs = rows.Select(r => r.X).ToArray(), ys = rows.Select(r => r.Y).ToArray(), codes = rows.Select(r => r.Code).ToArray(),
+            counts = rows.Select(r => r.Reported).ToArray(),
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
-    /// <summary>Recomputes rollup_rate and rollup_resolved for the report days in [from, to), or all of them.</summary>
-    private async Task RecomputeRatesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, (DateOnly From, DateOnly To)? days, CancellationToken ct)
+    /// <summary>
+    /// Recomputes rollup_rate and rollup_resolved for one report day, reading first and writing in a short transaction;
+    /// clears the day's dirty mark if it is still <paramref name="mark"/> (a day marked again meanwhile stays dirty).
+    /// </summary>
+    private async Task RecomputeDayAsync(NpgsqlConnection conn, DateOnly day, long? mark, CancellationToken ct)
     {
-        const string sql = """
-            delete from rollup_rate where report_day >= @fromDay and report_day < @toDay;
-            insert into rollup_rate (report_day, close_day, district_adcode, street_code, street_supplied, department_code,
-                                     response_due, responded_on_time, solved_answered, solved, rated, satisfied)
-            select (i.reported_at at time zone @zone)::date, (i.closed_at at time zone @zone)::date, i.district_adcode, i.street_code,
-                   i.street_source = 'supplied', lead.department_code,
-                   count(*) filter (where i.on_time or i.deadline <= @asOf),
-                   count(*) filter (where i.on_time),
-                   count(*) filter (where i.closed_at is not null and i.solved is not null),
-                   count(*) filter (where i.closed_at is not null and i.solved),
-                   count(*) filter (where i.closed_at is not null and i.satisfaction is not null),
-                   count(*) filter (where i.closed_at is not null and i.satisfaction in ('satisfied', 'basically-satisfied'))
+        const string rates = """
+            select i.district_adcode, i.street_code, i.street_source = 'supplied' as supplied, lead.department_code,
+                   (i.closed_at at time zone @zone)::date as close_day,
+                   count(*) filter (where i.on_time or i.deadline <= @asOf)::int as response_due,
+                   count(*) filter (where i.on_time)::int as responded_on_time,
+                   count(*) filter (where i.closed_at is not null and i.solved is not null)::int as solved_answered,
+                   count(*) filter (where i.closed_at is not null and i.solved)::int as solved,
+                   count(*) filter (where i.closed_at is not null and i.satisfaction is not null)::int as rated,
+                   count(*) filter (where i.closed_at is not null and i.satisfaction in ('satisfied', 'basically-satisfied'))::int as satisfied
             from (
                 select d.*, coalesce(d.responded_at <= d.deadline, false) as on_time
                 from (
@@ -145,24 +169,50 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             left join lateral (
                 select a.department_code from assignment a where a.incident_id = i.id and a.role = 'lead' order by a.id desc limit 1
             ) lead on true
-            group by 1, 2, 3, 4, 5, 6;
-
-            delete from rollup_resolved where report_day >= @fromDay and report_day < @toDay;
-            insert into rollup_resolved (report_day, district_adcode, service_code, department_code, resolved)
-            select (i.reported_at at time zone @zone)::date, i.district_adcode, i.service_code, a.department_code, count(*)
+            group by 1, 2, 3, 4, 5
+            """;
+        const string resolved = """
+            select i.district_adcode, i.service_code, a.department_code, count(*)::int as resolved
             from incident i
             join assignment a on a.incident_id = i.id and a.role = 'lead' and a.status = 'resolved'
             where i.reported_at >= @from and i.reported_at < @to
-            group by 1, 2, 3, 4
+            group by 1, 2, 3
             """;
-        var (fromDay, toDay) = days ?? (DateOnly.FromDateTime(Ever.From.UtcDateTime), DateOnly.FromDateTime(Ever.To.UtcDateTime));
-        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        var args = new
         {
-            fromDay, toDay, zone = clock.Zone.Id, asOf = clock.UtcNow,
-            from = clock.StartOf(fromDay).UtcDateTime, to = clock.StartOf(toDay).UtcDateTime,
+            zone = clock.Zone.Id, asOf = clock.UtcNow, from = clock.StartOf(day).UtcDateTime, to = clock.StartOf(day.AddDays(1)).UtcDateTime,
             w2h = ThreeRateFormulas.ResponseWindow(SlaTier.Hours2), w24h = ThreeRateFormulas.ResponseWindow(SlaTier.Hours24),
             wDays = ThreeRateFormulas.ResponseWindow(SlaTier.WorkingDays7),
-        }, tx, commandTimeout: 0, cancellationToken: ct));
+        };
+        var r = (await conn.QueryAsync<(string District, string Street, bool Supplied, string? Department, DateTime? CloseDay,
+            int ResponseDue, int RespondedOnTime, int SolvedAnswered, int Solved, int Rated, int Satisfied)>(
+            new CommandDefinition(rates, args, commandTimeout: 0, cancellationToken: ct))).ToList();
+        var v = (await conn.QueryAsync<(string District, string Code, string Department, int Resolved)>(
+            new CommandDefinition(resolved, args, commandTimeout: 0, cancellationToken: ct))).ToList();
+
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            delete from rollup_rate where report_day = @day;
+            insert into rollup_rate (report_day, close_day, district_adcode, street_code, street_supplied, department_code,
+                                     response_due, responded_on_time, solved_answered, solved, rated, satisfied)
+            select @day, * from unnest(@closeDays::date[], @districts::char(6)[], @streets::char(9)[], @supplied::boolean[], @departments::text[],
+                                       @due::int[], @onTime::int[], @answered::int[], @solved::int[], @rated::int[], @satisfied::int[]);
+            delete from rollup_resolved where report_day = @day;
+            insert into rollup_resolved (report_day, district_adcode, service_code, department_code, resolved)
+            select @day, * from unnest(@rDistricts::char(6)[], @rCodes::text[], @rDepartments::text[], @rCounts::int[]);
+            delete from rollup_dirty_day where day = @day and mark = @mark;
+            """, new
+        {
+            day, mark,
+            closeDays = r.Select(x => x.CloseDay is { } c ? DateOnly.FromDateTime(c) : (DateOnly?)null).ToArray(),
+            districts = r.Select(x => x.District).ToArray(), streets = r.Select(x => x.Street).ToArray(), supplied = r.Select(x => x.Supplied).ToArray(),
+            departments = r.Select(x => x.Department).ToArray(), due = r.Select(x => x.ResponseDue).ToArray(),
+            onTime = r.Select(x => x.RespondedOnTime).ToArray(), answered = r.Select(x => x.SolvedAnswered).ToArray(),
+            solved = r.Select(x => x.Solved).ToArray(), rated = r.Select(x => x.Rated).ToArray(), satisfied = r.Select(x => x.Satisfied).ToArray(),
+            rDistricts = v.Select(x => x.District).ToArray(), rCodes = v.Select(x => x.Code).ToArray(),
+            rDepartments = v.Select(x => x.Department).ToArray(), rCounts = v.Select(x => x.Resolved).ToArray(),
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     private string Signature => $"{grid.Signature}/{Layout}";
