@@ -50,7 +50,7 @@ public sealed class P3Benchmark : IBenchmark
         }
         await db.CheckpointAsync(ct);
         var cells = await ScalarAsync<long>(dataSource, "select count(*) from rollup_cell", ct);
-        Console.WriteLine($"  rollups built from scratch in {F(build.Elapsed.TotalSeconds, 1)} s: {N(cells)} rollup_cell rows; database {Bytes(await db.SizeBytesAsync())}; {Load()}");
+        Console.WriteLine($"  rollups built from scratch in {F(build.Elapsed.TotalSeconds, 1)} s: {N(cells)} rollup_cell rows ({F(cells / (double)count)} per incident); database {Bytes(await db.SizeBytesAsync())}; {Load()}");
 
         var top = (await store.TopCategoriesAsync(BenchContext.HistoryEnd.AddDays(-30), BenchContext.HistoryEnd, 1, ct))[0].ServiceCode;
         var grid = sp.GetRequiredService<RollupGrid>();
