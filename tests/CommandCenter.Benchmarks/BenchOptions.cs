@@ -1,11 +1,11 @@
 namespace CommandCenter.Benchmarks;
 
 /// <summary>The command line: a benchmark name and a few sizes; unset sizes take each benchmark's default.</summary>
-public sealed record BenchOptions(string Benchmark, int? Incidents, int Runs, int Seconds, int Writers, int Rate)
+public sealed record BenchOptions(string Benchmark, int? Incidents, int Runs, int? Seconds, int Writers, int? Rate)
 {
     public static bool TryParse(string[] args, out BenchOptions options, out string error)
     {
-        options = new BenchOptions("all", null, 3, 10, 8, 500);
+        options = new BenchOptions("all", null, 3, null, 8, null);
         error = "";
         for (var i = 0; i < args.Length; i++)
         {

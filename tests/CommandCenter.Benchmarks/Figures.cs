@@ -23,6 +23,28 @@ public static class Figures
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
+    /// <summary>The 1, 5 and 15 minute load averages, e.g. "load 12.31 10.02 9.87", to print next to every figure.</summary>
+    public static string Load()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"load {parts[0]} {parts[1]} {parts[2]}";
+        }
+        catch (IOException)
+        {
+            return "load n/a";
+        }
+    }
+
+    /// <summary>p50 / p99 / max of <paramref name="ms"/> (any order) in milliseconds.</summary>
+    public static string Spread(IEnumerable<double> ms, params double[] percentiles)
+    {
+        var sorted = ms.Order().ToArray();
+        if (percentiles.Length == 0) percentiles = [50, 99];
+        return string.Join(", ", percentiles.Select(p => $"p{p} {F(Percentile(sorted, p))} ms")) + $", max {F(Percentile(sorted, 100))} ms";
+    }
+
     public static string Bytes(long bytes) => bytes >= 1L << 30 ? $"{F(bytes / (double)(1L << 30), 1)} GiB" : $"{F(bytes / (double)(1L << 20), 0)} MiB";
 }
 

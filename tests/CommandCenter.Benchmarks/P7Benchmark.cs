@@ -27,6 +27,7 @@ public sealed class P7Benchmark : IBenchmark
     public async Task RunAsync(BenchContext context, CancellationToken ct)
     {
         var o = context.Options;
+        var seconds = o.Seconds ?? 10;
         var on = new List<double>();
         var off = new List<double>();
         var saturated = new List<double>();
@@ -34,16 +35,16 @@ public sealed class P7Benchmark : IBenchmark
         {
             foreach (var bus in run % 2 == 1 ? new[] { false, true } : [true, false])
             {
-                var result = await RunOnceAsync(context, bus, o.Writers, rate: null, o.Seconds, ct);
+                var result = await RunOnceAsync(context, bus, o.Writers, rate: null, seconds, ct);
                 (bus ? on : off).Add(result.WritesPerSecond);
                 saturated.AddRange(result.LatenciesMs);
                 Console.WriteLine($"  run {run} bus {(bus ? "on " : "off")}: {N(result.WritesPerSecond)} writes/s{result.LatencyText}; {result.Cpu}");
             }
         }
         Console.WriteLine($"P7 bus on/off ratio: {F(Median(on) / Median(off))} (on {N(Median(on))} writes/s, off {N(Median(off))} writes/s; " +
-            $"{o.Writers} writers, synchronous_commit on, {o.Seconds} s x {o.Runs} runs, median; goal >= 0.9)");
+            $"{o.Writers} writers, synchronous_commit on, {seconds} s x {o.Runs} runs, median; goal >= 0.9)");
 
-        var moderate = await RunOnceAsync(context, bus: true, o.Writers, o.Rate, o.Seconds, ct);
+        var moderate = await RunOnceAsync(context, bus: true, o.Writers, o.Rate ?? 500, seconds, ct);
         PrintLatency($"moderate rate ({N(moderate.WritesPerSecond)} writes/s)", moderate.LatenciesMs, moderate.Lost);
         PrintLatency($"saturation ({N(Median(on))} writes/s)", saturated.ToArray(), 0);
     }

@@ -36,6 +36,9 @@ public static class WebApplicationExtensions
         app.UseRequestLocalization();
         var contentTypes = new FileExtensionContentTypeProvider();
         contentTypes.Mappings[".geojson"] = "application/geo+json";
+        // Only requests for files (a path with an extension): they carry no secrets, so compressing them is safe over HTTPS,
+        // unlike pages that hold antiforgery tokens next to reflected input (BREACH).
+        app.UseWhen(c => Path.HasExtension(c.Request.Path.Value), files => files.UseResponseCompression());
         app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = contentTypes });
         app.UseAuthentication();
         app.UseAuthorization();

@@ -5,6 +5,7 @@ using CommandCenter.Core.Data;
 using CommandCenter.Web.Features.Identity;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.ResponseCompression;
 using MudBlazor;
 using MudBlazor.Services;
 using Npgsql;
@@ -30,6 +31,13 @@ public static class WebServiceCollectionExtensions
             o.SetDefaultCulture(Cultures.Default).AddSupportedCultures(Cultures.Supported).AddSupportedUICultures(Cultures.Supported);
             // The cookie set by the culture switch decides; the browser's Accept-Language does not (zh-CN is the default).
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        });
+
+        // Static files (scripts, styles, geo data) go out compressed; see UseCommandCenterWeb for why only those.
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/geo+json", "image/svg+xml"]);
         });
 
         services.AddCommandCenterIdentity(configuration);
