@@ -79,6 +79,18 @@ export async function create(element, view, dotnet) {
     let heat = null;    // leaflet.heat layer, created on first use
     const heatPoints = new Map();
     const heatRadius = () => Math.max(10, Math.round(Math.min(element.clientWidth, element.clientHeight) / 40));
+    // leaflet.heat sums the points in each screen cell of half a radius; at city zoom one screen cell holds many grid
+    // cells, so "full" is the busiest screen cells (95th percentile of the sums), not one grid cell.
+    const heatMax = () => {
+        const size = Math.max(1, heatRadius() / 2), sums = new Map();
+        for (const [lat, lon, w] of heatPoints.values()) {
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const key = Math.floor(p.x / size) + ',' + Math.floor(p.y / size);
+            sums.set(key, (sums.get(key) || 0) + w);
+        }
+        const sorted = [...sums.values()].sort((a, b) => a - b);
+        return sorted.length ? sorted[Math.floor((sorted.length - 1) * 0.95)] * heatCellsPerSpot : 1;
+    };
     const relabel = () => requestAnimationFrame(() => declutter(markers));
     map.on('zoomend resize', relabel);
     const resize = new ResizeObserver(() => {
@@ -158,17 +170,23 @@ export async function create(element, view, dotnet) {
             for (const p of upsert) heatPoints.set(p.key, [p.lat, p.lon, Math.sqrt(p.weight)]);
             if (!heat) {
                 heat = L.heatLayer([], { radius: heatRadius(), blur: Math.round(heatRadius() * 0.8), minOpacity: 0.15, gradient: heatGradient }).addTo(map);
-                map.on('zoomend', () => heat.setOptions({ maxZoom: map.getZoom() }));
+                // Its own pane above the district shading (leaflet.heat puts its canvas in the overlay pane, where the
+                // outlines' SVG may be drawn over it).
+                const pane = map.getPane('heat') || map.createPane('heat');
+                pane.style.zIndex = 450;
+                pane.style.pointerEvents = 'none';
+                pane.appendChild(heat._canvas);
+                map.on('zoomend', () => heat.setOptions({ max: heatMax(), maxZoom: map.getZoom() }));
             }
-            // Weights are counts per cell; leaflet.heat sums the cells that fall within half a radius of each other,
-            // so full intensity is a few busy cells together. maxZoom = the current zoom keeps it from dimming weights.
-            heat.setOptions({ max: Math.sqrt(max) * heatCellsPerSpot, maxZoom: map.getZoom() });
             heat.setLatLngs([...heatPoints.values()]);
+            heat.setOptions({ max: heatMax(), maxZoom: map.getZoom() });
             element.dataset.heatPoints = String(heatPoints.size);
         },
         dispose() {
             disposed = true;
             resize.disconnect();
+            // leaflet.heat removes its canvas from the overlay pane: put it back there first.
+            if (heat) map.getPanes().overlayPane.appendChild(heat._canvas);
             map.remove();
         },
     };

@@ -22,6 +22,7 @@ namespace CommandCenter.Web.Features.Departments.Pages;
 /// </summary>
 public partial class DepartmentPage : IDisposable
 {
+    private readonly CircuitCulture culture = new();
     private static readonly DialogOptions FormOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, BackdropClick = false };
 
     /// <summary>Every incident event kind starts so ("incident.changed", "incident.imported", "incident.reported", …).</summary>
@@ -130,7 +131,7 @@ public partial class DepartmentPage : IDisposable
     }
 
     /// <summary>Reloads the current page. Open dialogs are separate components and keep what the user typed.</summary>
-    private Task ReloadAsync() => InvokeAsync(async () =>
+    private Task ReloadAsync() => InvokeAsync(culture.Wrap(async () =>
     {
         try
         {
@@ -140,7 +141,7 @@ public partial class DepartmentPage : IDisposable
         {
             await DispatchExceptionAsync(e);
         }
-    });
+    }));
 
     private async Task ToggleFinishedAsync(bool value)
     {

@@ -2,6 +2,7 @@ using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
 using CommandCenter.Core.Features.Rollups;
 using CommandCenter.Core.Features.Situation;
+using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Charts;
 using CommandCenter.Web.Components.Map;
 using CommandCenter.Web.Resources;
@@ -17,6 +18,7 @@ namespace CommandCenter.Web.Features.Wall.Pages;
 /// </summary>
 public sealed partial class WallPage : IDisposable
 {
+    private readonly CircuitCulture culture = new();
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(1);
     private const int MatrixColumns = 6;
 
@@ -97,7 +99,7 @@ public sealed partial class WallPage : IDisposable
         if (stopping.IsCancellationRequested) return;
         try
         {
-            await InvokeAsync(work);
+            await InvokeAsync(culture.Wrap(work));
         }
         catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
         {

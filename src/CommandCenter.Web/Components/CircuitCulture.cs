@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace CommandCenter.Web.Components;
+
+/// <summary>
+/// The culture a component was created in. A render triggered from a timer or the event bus runs on a thread
+/// without the circuit's culture, and would format dates (星期五 → Friday) and pick texts in the wrong language:
+/// wrap such work with <see cref="Wrap(Func{Task})"/>. Create it as a field, so it captures the circuit's culture.
+/// </summary>
+internal sealed class CircuitCulture
+{
+    private readonly CultureInfo culture = CultureInfo.CurrentCulture;
+    private readonly CultureInfo uiCulture = CultureInfo.CurrentUICulture;
+
+    public Func<Task> Wrap(Func<Task> work) => () =>
+    {
+        Apply();
+        return work();
+    };
+
+    public Action Wrap(Action work) => () =>
+    {
+        Apply();
+        work();
+    };
+
+    private void Apply()
+    {
+        CultureInfo.CurrentCulture = culture;
+        CultureInfo.CurrentUICulture = uiCulture;
+    }
+}
