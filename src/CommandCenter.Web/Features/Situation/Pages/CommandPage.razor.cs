@@ -22,7 +22,8 @@ namespace CommandCenter.Web.Features.Situation.Pages;
 public sealed partial class CommandPage : IDisposable
 {
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(5);
-    private const int MatrixColumns = 30;
+    // The busiest departments get a clickable column each; the rest share "others" (reachable through the lead filter).
+    private const int MatrixColumns = 10;
     private const int ListMax = 50;
 
     [Inject] private SituationState State { get; set; } = default!;
