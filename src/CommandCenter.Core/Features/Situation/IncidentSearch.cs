@@ -5,12 +5,13 @@ namespace CommandCenter.Core.Features.Situation;
 /// <summary>
 /// The console's drill-down: which incidents stand behind a number. Unfinished incidents come from their partial
 /// index; finished ones only within a reported-at window (BRIN), so no filter scans a year of incidents.
+/// <see cref="Ids"/> narrows to given incidents (a compound problem's), whatever their state: a short list by primary key.
 /// </summary>
 public sealed record IncidentFilter(
     string? DistrictAdcode = null, string? StreetCode = null, string? ServiceCode = null, string? LeadDepartment = null,
     bool UnfinishedOnly = true, bool OverdueOnly = false, bool DisputedOnly = false,
     DateTimeOffset? ReportedFrom = null, DateTimeOffset? ReportedTo = null,
-    IncidentSort Sort = IncidentSort.ReportedAt, bool Descending = false);
+    IncidentSort Sort = IncidentSort.ReportedAt, bool Descending = false, IReadOnlyList<long>? Ids = null);
 
 public enum IncidentSort { ReportedAt, DueAt, Bounces }
 

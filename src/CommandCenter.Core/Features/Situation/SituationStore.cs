@@ -86,10 +86,10 @@ public sealed class SituationStore(NpgsqlDataSource dataSource)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, int)>)g.Select(r => (r.Department, r.Resolved)).ToList());
     }
 
-    /// <summary>A page of incidents matching <paramref name="filter"/>, with the total; finished ones need a reported-at window.</summary>
+    /// <summary>A page of incidents matching <paramref name="filter"/>, with the total; finished ones need a reported-at window (or given ids).</summary>
     public async Task<IncidentPage> SearchAsync(IncidentFilter filter, DateTimeOffset now, int offset, int limit, CancellationToken ct)
     {
-        if (!filter.UnfinishedOnly && (filter.ReportedFrom is null || filter.ReportedTo is null))
+        if (!filter.UnfinishedOnly && filter.Ids is null && (filter.ReportedFrom is null || filter.ReportedTo is null))
             throw new ArgumentException("Finished incidents are searched within a reported-at window.", nameof(filter));
         // Allow-listed sort columns only.
         var order = filter.Sort switch
@@ -103,7 +103,8 @@ public sealed class SituationStore(NpgsqlDataSource dataSource)
                    i.bounces, i.reported_at, i.due_at, count(*) over () as total
             from incident i
             left join assignment a on a.incident_id = i.id and a.role = 'lead' and a.status in ('pending', 'accepted')
-            where (not @unfinished or i.status in ('open', 'assigned', 'accepted'))
+            where (@ids::bigint[] is null or i.id = any(@ids))
+              and (not @unfinished or i.status in ('open', 'assigned', 'accepted'))
               and (@from::timestamptz is null or i.reported_at >= @from)
               and (@to::timestamptz is null or i.reported_at < @to)
               and (@district::text is null or i.district_adcode = @district)
@@ -119,7 +120,7 @@ public sealed class SituationStore(NpgsqlDataSource dataSource)
         var rows = (await conn.QueryAsync<(long Id, string ServiceCode, string Description, string District, string Street, string Status, string? Lead,
             int Bounces, DateTime ReportedAt, DateTime DueAt, long Total)>(new CommandDefinition(sql, new
         {
-            unfinished = filter.UnfinishedOnly, from = filter.ReportedFrom?.UtcDateTime, to = filter.ReportedTo?.UtcDateTime,
+            ids = filter.Ids?.ToArray(), unfinished = filter.UnfinishedOnly, from = filter.ReportedFrom?.UtcDateTime, to = filter.ReportedTo?.UtcDateTime,
             district = filter.DistrictAdcode, street = filter.StreetCode, code = filter.ServiceCode, lead = filter.LeadDepartment,
             overdue = filter.OverdueOnly, disputed = filter.DisputedOnly, now = now.UtcDateTime, offset = Math.Max(0, offset), limit = Math.Clamp(limit, 1, 500),
         }, cancellationToken: ct))).ToList();

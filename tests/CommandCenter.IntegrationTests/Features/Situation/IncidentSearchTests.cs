@@ -74,6 +74,24 @@ public sealed class IncidentSearchTests : StartedCore
     }
 
     [Fact]
+    public async Task Search_Ids_ReturnsExactlyThoseIncidentsWhateverTheirState()
+    {
+        await using var conn = new NpgsqlConnection(Db.ConnectionString);
+        var open = await conn.QueryFirstAsync<long>("select id from incident where status = 'open' order by id limit 1");
+        var closed = await conn.QueryFirstAsync<long>("select id from incident where status = 'closed' order by id limit 1");
+        var other = await conn.QueryFirstAsync<long>("select id from incident where status = 'open' and id <> @open order by id limit 1", new { open });
+
+        var unfinished = await Store.SearchAsync(new IncidentFilter(Ids: [open, closed]), Now, 0, 50, default);
+        var all = await Store.SearchAsync(new IncidentFilter(UnfinishedOnly: false, Ids: [open, closed]), Now, 0, 50, default);
+
+        Assert.Equal([open], unfinished.Items.Select(i => i.Id));
+        Assert.Equal(1, unfinished.Total);
+        Assert.Equal(new[] { open, closed }.Order(), all.Items.Select(i => i.Id).Order());
+        Assert.Equal(2, all.Total);
+        Assert.DoesNotContain(all.Items, i => i.Id == other);
+    }
+
+    [Fact]
     public async Task Search_FinishedWithoutAWindow_IsRefused()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.SearchAsync(new IncidentFilter(UnfinishedOnly: false), Now, 0, 10, default));

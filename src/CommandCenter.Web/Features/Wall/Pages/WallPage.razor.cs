@@ -83,7 +83,7 @@ public sealed partial class WallPage : IDisposable
             if (!ReferenceEquals(cells, heatFor))
             {
                 heatFor = cells;
-                heat = new MapHeat(cells.Select(c => new HeatPoint($"{c.Cell.X}:{c.Cell.Y}", c.Centre.Lon, c.Centre.Lat, c.Count)).ToList());
+                heat = SituationVisuals.Heat(cells);
             }
             StateHasChanged();
         }
@@ -112,12 +112,7 @@ public sealed partial class WallPage : IDisposable
         if (layers is null || !ReferenceEquals(layersFor, snapshot.Districts))
         {
             layersFor = snapshot.Districts;
-            var values = names!.Districts.ToDictionary(d => d.Adcode, d => 0.0);
-            foreach (var d in snapshot.Districts) values[d.DistrictAdcode] = d.Open;
-            var labels = layers?.Labels ?? names.Districts.ToDictionary(d => d.Adcode, d => names.District(d.Adcode));
-            var next = new MapLayers("geo/" + CityPackFile.DistrictsFileName, labels, values, Dark: true);
-            // A new object only on real change, so the map is restyled only then.
-            if (layers is null || !layers.Values.OrderBy(v => v.Key).SequenceEqual(values.OrderBy(v => v.Key))) layers = next;
+            layers = SituationVisuals.DistrictLayers(names!, snapshot.Districts, dark: true, layers);
         }
         return layers;
     }
@@ -139,16 +134,8 @@ public sealed partial class WallPage : IDisposable
         var trend = snapshot.Trend;
         if (ReferenceEquals(chartsFor, trend) && trendChart is not null) return;
         chartsFor = trend;
-        var hours = Enumerable.Range(0, 24).Select(h => L["Trend.Hour", h].Value).ToList();
-        trendChart = new ChartSpec("line", hours,
-        [
-            new(L["Trend.Today"], trend.Today.Select(v => (double)v).ToList(), Type: "column"),
-            new(L["Trend.LastWeek"], trend.LastWeek.Select(v => (double)v).ToList(), Type: "line", Dash: 6),
-        ], Colors: ["#3d8fe0", "#f2b84b"], Dark: true, Fill: true, ScaleText: true, LabelEvery: 3);
-        var top = trend.TopCategories.Take(6).ToList();
-        topChart = new ChartSpec("bar", top.Select(c => names!.Category(c.ServiceCode)).ToList(),
-            [new(L["Trend.Count"], top.Select(c => (double)c.Count).ToList())],
-            Horizontal: true, Colors: ["#2fb3a0"], Dark: true, Fill: true, ScaleText: true, ValueLabels: true);
+        trendChart = SituationVisuals.TrendChart(L, trend, dark: true, wall: true);
+        topChart = SituationVisuals.TopChart(L, names!, trend, dark: true, wall: true);
     }
 
     public void Dispose()

@@ -1,0 +1,288 @@
+using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Org.Geo;
+using CommandCenter.Core.Features.Rollups;
+using CommandCenter.Core.Features.Situation;
+using CommandCenter.Web.Components.Charts;
+using CommandCenter.Web.Components.Map;
+using CommandCenter.Web.Features.Situation.Components;
+using CommandCenter.Web.Features.Wall;
+using CommandCenter.Web.Features.Wall.Components;
+using CommandCenter.Web.Resources;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+
+namespace CommandCenter.Web.Features.Situation.Pages;
+
+/// <summary>
+/// 指挥台: the live picture (<see cref="SituationState"/>, re-rendered as it changes) and the drill-down behind every
+/// number: district → street unit → incident list → incident detail. The drill-down lives in the URL (<see cref="ConsoleQuery"/>).
+/// </summary>
+public sealed partial class CommandPage : IDisposable
+{
+    private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(5);
+    // The busiest departments get a clickable column each; the rest share "others" (reachable through the lead filter).
+    private const int MatrixColumns = 10;
+    private const int ListMax = 50;
+
+    [Inject] private SituationState State { get; set; } = default!;
+    [Inject] private OrgService Org { get; set; } = default!;
+    [Inject] private CityClock Clock { get; set; } = default!;
+    [Inject] private IOptions<CityOptions> City { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IStringLocalizer<ConsoleStrings> L { get; set; } = default!;
+    [Inject] private IStringLocalizer<WallStrings> W { get; set; } = default!;
+    [Inject] private ILogger<CommandPage> Logger { get; set; } = default!;
+
+    [CascadingParameter(Name = "DarkMode")] private bool Dark { get; set; }
+
+    [SupplyParameterFromQuery(Name = "district")] private string? DistrictParam { get; set; }
+    [SupplyParameterFromQuery(Name = "street")] private string? StreetParam { get; set; }
+    [SupplyParameterFromQuery(Name = "cell")] private string? CellParam { get; set; }
+    [SupplyParameterFromQuery(Name = "category")] private string? CategoryParam { get; set; }
+    [SupplyParameterFromQuery(Name = "lead")] private string? LeadParam { get; set; }
+    [SupplyParameterFromQuery(Name = "overdue")] private string? OverdueParam { get; set; }
+    [SupplyParameterFromQuery(Name = "disputed")] private string? DisputedParam { get; set; }
+    [SupplyParameterFromQuery(Name = "all")] private string? AllParam { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] private string? FromParam { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] private string? ToParam { get; set; }
+    [SupplyParameterFromQuery(Name = "ids")] private string? IdsParam { get; set; }
+    [SupplyParameterFromQuery(Name = "incident")] private string? IncidentParam { get; set; }
+
+    private readonly CancellationTokenSource stopping = new();
+    private SituationSnapshot snapshot = SituationSnapshot.Empty;
+    private WallNames? names;
+    private IReadOnlyList<Category> categories = [];
+    private IReadOnlyList<Department> departments = [];
+    private IReadOnlyList<StreetUnit> streets = [];
+    private string? streetsFor;
+    private IReadOnlyList<MapPoint>? streetPoints;
+    private MapView view = default!;
+    private IDisposable? subscription;
+    private Timer? heatTimer;
+    private int renderQueued;
+
+    private ConsoleQuery query = new();
+    private IncidentFilter filter = new();
+    private IncidentGrid? incidentGrid;
+
+    private HeatWindow heatWindow = HeatWindow.Day;
+    private IReadOnlyCollection<string> heatCategories = [];
+    private MapLayers? layers;
+    private MapHeat? heat;
+    private IReadOnlyList<HeatCell>? heatFor;
+    private DateTimeOffset heatAt = DateTimeOffset.MinValue;
+    private ChartSpec? trendChart, topChart;
+    private SituationTrend? chartsFor;
+    private bool chartsDark;
+
+    private DateTimeOffset MapUpdatedAt => heatAt < snapshot.AsOf ? heatAt : snapshot.AsOf;
+
+    private string? LeadValue => query.Cell is null && query.Lead is { } lead ? (lead == "" ? ConsoleQuery.Unassigned : lead) : null;
+
+    /// <summary>The matrix cell matching the current drill-down, marked in the matrix.</summary>
+    private BacklogSelection? SelectedCell => query switch
+    {
+        { Ids: not null } => null,
+        { Cell: { } cell } => cell,
+        { District: { } d, Lead: null } => new BacklogSelection(null, d),
+        { District: null, Lead: { } lead } => new BacklogSelection(lead, null),
+        _ => null,
+    };
+
+    protected override async Task OnInitializedAsync()
+    {
+        view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl);
+        snapshot = State.Current;
+        subscription = State.Subscribe(OnSituationChanged);
+        names = await WallNames.LoadAsync(Org, stopping.Token);
+        categories = (await Org.ListCategoriesAsync(stopping.Token)).OrderBy(c => c.ServiceCode, StringComparer.Ordinal).ToList();
+        departments = await Org.ListDepartmentsAsync(stopping.Token);
+        await RefreshHeatAsync();
+        heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        query = ConsoleQuery.Parse(DistrictParam, StreetParam, CellParam, CategoryParam, LeadParam, OverdueParam, DisputedParam, AllParam,
+            FromParam, ToParam, IdsParam, IncidentParam);
+        var next = query.ToFilter(Clock);
+        if (!IncidentGrid.SameFilter(next, filter)) filter = next;
+        var district = query.EffectiveDistrict;
+        if (district != streetsFor)
+        {
+            streetsFor = district;
+            streets = district is null ? [] : await Org.ListStreetUnitsAsync(district, stopping.Token);
+            streetPoints = district is null ? null : streets.Select(s => new MapPoint(s.Point.Lon, s.Point.Lat, s.NameZh)).ToList();
+        }
+    }
+
+    // ---- drill-down: every step is a navigation ----
+
+    private Task NavigateAsync(ConsoleQuery next)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(next.ToParameters()));
+        return Task.CompletedTask;
+    }
+
+    private string Href(ConsoleQuery next) => Navigation.GetUriWithQueryParameters(next.ToParameters());
+
+    /// <summary>A matrix cell shows exactly what its number counts: the filters start over.</summary>
+    private Task SelectCellAsync(BacklogSelection cell) => NavigateAsync(cell switch
+    {
+        { DepartmentCode: { } d, DistrictAdcode: { } a } => new ConsoleQuery(Cell: new BacklogSelection(d, a)),
+        { DistrictAdcode: { } a } => new ConsoleQuery(District: a),
+        { DepartmentCode: { } d } => new ConsoleQuery(Lead: d),
+        _ => new ConsoleQuery(),
+    });
+
+    /// <summary>A district (map, selector): its open incidents, the toggles kept.</summary>
+    private Task SelectDistrictAsync(string? adcode) =>
+        NavigateAsync(query with { District = adcode, Street = null, Cell = null, Ids = null, Incident = null });
+
+    private Task SelectStreetAsync(string? code) =>
+        NavigateAsync(query with { Street = code, Incident = null });
+
+    private Task SelectLeadAsync(string? value) => NavigateAsync(query with
+    {
+        // Choosing a department leaves the cell: its district stays the filter.
+        District = query.EffectiveDistrict, Cell = null,
+        Lead = value is null ? null : value == ConsoleQuery.Unassigned ? "" : value, Incident = null,
+    });
+
+    private Task ClearCellAsync() => NavigateAsync(query with { District = query.Cell?.DistrictAdcode, Cell = null, Incident = null });
+
+    private Task ClearIdsAsync() => NavigateAsync(query with { Ids = null, Incident = null });
+
+    private Task ClearAllAsync() => NavigateAsync(new ConsoleQuery());
+
+    private Task OpenIncidentAsync(IncidentListItem item) => NavigateAsync(query with { Incident = item.Id });
+
+    private Task OpenDisputeAsync(Dispute dispute) => NavigateAsync(query with { Incident = dispute.IncidentId });
+
+    /// <summary>A compound problem: exactly its incidents, in the list.</summary>
+    private Task OpenCompoundAsync(CompoundProblem problem) => NavigateAsync(new ConsoleQuery(Ids: problem.IncidentIds));
+
+    private Task CloseDetailAsync() => NavigateAsync(query with { Incident = null });
+
+    private Task DetailOpenChangedAsync(bool open) => open ? Task.CompletedTask : CloseDetailAsync();
+
+    private DateRange Window()
+    {
+        var (from, to) = query.Window(Clock);
+        return new DateRange(from.ToDateTime(TimeOnly.MinValue), to.ToDateTime(TimeOnly.MinValue));
+    }
+
+    private Task SetWindowAsync(DateRange? range) => range is { Start: { } start, End: { } end }
+        ? NavigateAsync(query with { From = DateOnly.FromDateTime(start), To = DateOnly.FromDateTime(end), Incident = null })
+        : Task.CompletedTask;
+
+    private List<BreadcrumbItem> Breadcrumbs()
+    {
+        var items = new List<BreadcrumbItem> { new(L["Path.City"], Href(new ConsoleQuery()), icon: Icons.Material.Filled.Public) };
+        if (query.EffectiveDistrict is { } d)
+            items.Add(new BreadcrumbItem(names!.District(d), Href(new ConsoleQuery(District: d)), disabled: query.Street is null && query.Cell is null));
+        if (query.Street is { } s)
+            items.Add(new BreadcrumbItem(names!.Street(s), Href(new ConsoleQuery(District: query.EffectiveDistrict, Street: s)), disabled: true));
+        return items;
+    }
+
+    // ---- live picture ----
+
+    /// <summary>Called on the state's thread; at most one render waits in the queue at a time.</summary>
+    private void OnSituationChanged()
+    {
+        if (Interlocked.Exchange(ref renderQueued, 1) == 1) return;
+        _ = InvokeSafelyAsync(() =>
+        {
+            Interlocked.Exchange(ref renderQueued, 0);
+            snapshot = State.Current;
+            StateHasChanged();
+            return Task.CompletedTask;
+        });
+    }
+
+    private async Task SetHeatWindowAsync(HeatWindow window)
+    {
+        heatWindow = window;
+        await RefreshHeatAsync();
+    }
+
+    private async Task SetHeatCategoriesAsync(IEnumerable<string>? codes)
+    {
+        heatCategories = codes?.ToList() ?? [];
+        await RefreshHeatAsync();
+    }
+
+    private string HeatCategoriesText(IReadOnlyList<string> codes) =>
+        codes.Count == 0 ? "" : codes.Count <= 2 ? string.Join("、", codes.Select(names!.Category)) : L["Heat.CategoriesCount", codes.Count];
+
+    private async Task RefreshHeatAsync()
+    {
+        try
+        {
+            var cells = await State.HeatAsync(heatWindow, heatCategories.Count == 0 ? null : heatCategories, stopping.Token);
+            heatAt = Clock.UtcNow;
+            if (!ReferenceEquals(cells, heatFor))
+            {
+                heatFor = cells;
+                heat = SituationVisuals.Heat(cells);
+            }
+            StateHasChanged();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The map panel's "updated" time stops moving, which tells the commander; the log says why.
+            Logger.LogWarning(e, "Console heatmap refresh failed");
+        }
+    }
+
+    private async Task InvokeSafelyAsync(Func<Task> work)
+    {
+        if (stopping.IsCancellationRequested) return;
+        try
+        {
+            await InvokeAsync(work);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // The circuit went away between the tick and the render.
+        }
+    }
+
+    private MapLayers MapLayers() =>
+        layers = SituationVisuals.DistrictLayers(names!, snapshot.Districts, Dark, layers, query.EffectiveDistrict, streetPoints);
+
+    private ChartSpec TrendChart()
+    {
+        BuildCharts();
+        return trendChart!;
+    }
+
+    private ChartSpec TopChart()
+    {
+        BuildCharts();
+        return topChart!;
+    }
+
+    private void BuildCharts()
+    {
+        var trend = snapshot.Trend;
+        if (ReferenceEquals(chartsFor, trend) && chartsDark == Dark && trendChart is not null) return;
+        (chartsFor, chartsDark) = (trend, Dark);
+        trendChart = SituationVisuals.TrendChart(W, trend, Dark, wall: false);
+        topChart = SituationVisuals.TopChart(W, names!, trend, Dark, wall: false);
+    }
+
+    private string Updated(DateTimeOffset at) =>
+        at > DateTimeOffset.MinValue ? W["Wall.Updated", Clock.ToLocal(at).ToString("HH:mm:ss")] : W["Wall.StaleNever"];
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        subscription?.Dispose();
+        heatTimer?.Dispose();
+        stopping.Dispose();
+    }
+}
