@@ -1,3 +1,4 @@
+using CommandCenter.Web.Components;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
 using CommandCenter.Core.Features.Rollups;
@@ -21,6 +22,7 @@ namespace CommandCenter.Web.Features.Situation.Pages;
 /// </summary>
 public sealed partial class CommandPage : IDisposable
 {
+    private readonly CircuitCulture culture = new();
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(5);
     // The busiest departments get a clickable column each; the rest share "others" (reachable through the lead filter).
     private const int MatrixColumns = 10;
@@ -243,7 +245,7 @@ public sealed partial class CommandPage : IDisposable
         if (stopping.IsCancellationRequested) return;
         try
         {
-            await InvokeAsync(work);
+            await InvokeAsync(culture.Wrap(work));
         }
         catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
         {
