@@ -24,6 +24,23 @@ internal sealed class CircuitCulture
         work();
     };
 
+    /// <summary>
+    /// Runs <paramref name="work"/> through the component's <c>InvokeAsync</c> in this culture; a circuit that went away
+    /// meanwhile (or a component stopping) is nothing to do.
+    /// </summary>
+    public async Task RunAsync(Func<Func<Task>, Task> invoke, Func<Task> work, CancellationToken stopping)
+    {
+        if (stopping.IsCancellationRequested) return;
+        try
+        {
+            await invoke(Wrap(work));
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // The circuit went away between the tick and the render.
+        }
+    }
+
     private void Apply()
     {
         CultureInfo.CurrentCulture = culture;

@@ -201,12 +201,6 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         catch (SemaphoreFullException) { /* signalled meanwhile by another thread */ }
     }
 
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private int disposed;
-        public void Dispose() { if (Interlocked.Exchange(ref disposed, 1) == 0) dispose(); }
-    }
-
     private sealed record ImmutableSubscribers(IReadOnlyList<Action<IReadOnlyList<BusEvent>>> Items)
     {
         public static readonly ImmutableSubscribers Empty = new([]);

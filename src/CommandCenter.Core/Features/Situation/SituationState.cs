@@ -1,3 +1,4 @@
+using CommandCenter.Core.Data;
 using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
@@ -42,7 +43,7 @@ public sealed class SituationState(
     public IDisposable Subscribe(Action changed)
     {
         lock (gate) subscribers = [.. subscribers, changed];
-        return new Unsubscriber(() => { lock (gate) subscribers = subscribers.Where(s => s != changed).ToList(); });
+        return new Subscription(() => { lock (gate) subscribers = subscribers.Where(s => s != changed).ToList(); });
     }
 
     /// <summary>The unfinished incidents that match, oldest first (the console's drill-down behind a number).</summary>
@@ -259,11 +260,5 @@ public sealed class SituationState(
             try { listener(); }
             catch (Exception e) { logger.LogError(e, "A live situation subscriber failed"); }
         }
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private int disposed;
-        public void Dispose() { if (Interlocked.Exchange(ref disposed, 1) == 0) dispose(); }
     }
 }

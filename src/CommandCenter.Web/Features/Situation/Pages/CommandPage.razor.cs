@@ -240,18 +240,7 @@ public sealed partial class CommandPage : IDisposable
         }
     }
 
-    private async Task InvokeSafelyAsync(Func<Task> work)
-    {
-        if (stopping.IsCancellationRequested) return;
-        try
-        {
-            await InvokeAsync(culture.Wrap(work));
-        }
-        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
-        {
-            // The circuit went away between the tick and the render.
-        }
-    }
+    private Task InvokeSafelyAsync(Func<Task> work) => culture.RunAsync(InvokeAsync, work, stopping.Token);
 
     private MapLayers MapLayers() =>
         layers = SituationVisuals.DistrictLayers(names!, snapshot.Districts, Dark, layers, query.EffectiveDistrict, streetPoints);
