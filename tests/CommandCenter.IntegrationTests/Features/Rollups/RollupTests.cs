@@ -192,6 +192,8 @@ public sealed class RollupTests : StartedCore
 
         await ReportAsync();
         await WaitForAsync(async () => await HeatHereAsync(null) == 1);
+        // The cells commit just before the cursor and the lag sample: wait for the whole catch-up.
+        await WaitForAsync(() => Task.FromResult(job.Lag.Samples >= 1));
 
         await cts.CancelAsync();
         await run.ContinueWith(_ => { }, TaskScheduler.Default);
