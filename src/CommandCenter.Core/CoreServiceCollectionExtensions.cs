@@ -29,8 +29,8 @@ public static class CoreServiceCollectionExtensions
             .ValidateOnStart();
 
         // The data source is built lazily so a missing connection string is reported by DatabaseStartup, with advice.
-        services.AddSingleton(sp => NpgsqlDataSource.Create(
-            Database.RequireConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(Database.ConnectionName))));
+        services.AddSingleton(sp => NpgsqlDataSource.Create(Database.WithDefaults(
+            Database.RequireConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(Database.ConnectionName)))));
 
         services.AddSingleton<DatabaseMigrator>();
         services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section);

@@ -16,20 +16,19 @@ public sealed class BackfillBenchmark : IBenchmark
     public async Task RunAsync(BenchContext context, CancellationToken ct)
     {
         var count = context.Options.Incidents ?? 2_400_000;
-        await using var db = await context.CreateDatabaseAsync(ct);
+        await using var db = await context.CreateDatabaseAsync(ct, context.Options.Keep ? BenchContext.YearDatabase : null);
         await using var sp = CoreServices.Create(db.ConnectionString);
         var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
         var before = await db.SizeBytesAsync();
         await db.CheckpointAsync(ct);
         var cpu = await CpuMeter.StartAsync(db.ConnectionString);
-        // Spread over the year before HistoryEnd at count/365 a day.
-        var result = await sp.GetRequiredService<IncidentBulkWriter>().WriteAsync(BenchContext.History(generator, count, count / 365.0), ct);
+        var result = await sp.GetRequiredService<IncidentBulkWriter>().WriteAsync(BenchContext.Span(generator, count, 365), ct);
         var used = await cpu.StopAsync();
         var size = await db.SizeBytesAsync();
         var seconds = result.Elapsed.TotalSeconds;
         Console.WriteLine($"  {used}");
         Console.WriteLine($"Backfill: {N(result.IncidentIds.Count)} incidents ({N(result.Rows)} rows) in {F(seconds, 1)} s: " +
             $"{N(result.IncidentIds.Count / seconds)} incidents/s, {N(result.RowsPerSecond)} rows/s; database {Bytes(size)} " +
-            $"({Bytes(size - before)} written; generation included)");
+            $"({Bytes(size - before)} written; generation included){(context.Options.Keep ? $"; kept as {db.Name}" : "")}");
     }
 }

@@ -39,12 +39,27 @@ public sealed class BenchContext : IAsyncDisposable
         return context;
     }
 
-    /// <summary>A fresh clone of the template; dropped on dispose.</summary>
-    public async Task<BenchDatabase> CreateDatabaseAsync(CancellationToken ct)
+    /// <summary>Where <c>backfill --keep</c> leaves its year for <c>p3 --reuse</c>.</summary>
+    public const string YearDatabase = "cc_bench_year";
+
+    /// <summary>A fresh clone of the template; dropped on dispose unless <paramref name="keepAs"/> names it.</summary>
+    public async Task<BenchDatabase> CreateDatabaseAsync(CancellationToken ct, string? keepAs = null)
     {
-        var name = $"cc_bench_{Guid.NewGuid():N}"[..17];
+        var name = keepAs ?? $"cc_bench_{Guid.NewGuid():N}"[..17];
+        if (keepAs is not null)
+        {
+            await AdminAsync($"drop database if exists {name} with (force)", ct);
+        }
         await AdminAsync($"create database {name} template {Template}", ct);
-        return new BenchDatabase(this, name, ConnectionString(name));
+        return new BenchDatabase(this, name, ConnectionString(name), keep: keepAs is not null);
+    }
+
+    /// <summary>A database an earlier run kept, migrated to this build's schema; never dropped.</summary>
+    public async Task<BenchDatabase> OpenKeptAsync(string name, CancellationToken ct)
+    {
+        var db = new BenchDatabase(this, name, ConnectionString(name), keep: true);
+        await using (await CoreServices.CreateStartedAsync(db.ConnectionString)) { }
+        return db;
     }
 
     /// <summary>The simulator's generator over the database's catalogue, street units and holiday calendar.</summary>
@@ -58,6 +73,17 @@ public sealed class BenchContext : IAsyncDisposable
     {
         var from = HistoryEnd.AddDays(-Math.Ceiling(count / perDay * 1.1) - 1);
         return generator.GenerateWithClusters(from, HistoryEnd, perDay).Take(count).Select(p => IncidentGenerator.Materialize(p, HistoryEnd).Incident);
+    }
+
+    /// <summary>
+    /// The <paramref name="days"/> days up to <see cref="HistoryEnd"/> at a rate that gives about <paramref name="count"/>
+    /// incidents in all (weekends are quieter; the generator's rhythm decides the exact total).
+    /// </summary>
+    public static IEnumerable<BulkIncident> Span(IncidentGenerator generator, int count, int days)
+    {
+        var perDay = count / (double)days * 7 / (5 + 2 * BeijingProfile.WeekendFactor);
+        return generator.GenerateWithClusters(HistoryEnd.AddDays(-days), HistoryEnd, perDay)
+            .Select(p => IncidentGenerator.Materialize(p, HistoryEnd).Incident);
     }
 
     public async Task PrintMachineAsync(CancellationToken ct)
@@ -93,8 +119,8 @@ public sealed class BenchContext : IAsyncDisposable
     }
 }
 
-/// <summary>One cloned database. Names are generated, never taken from input: safe to interpolate.</summary>
-public sealed class BenchDatabase(BenchContext context, string name, string connectionString) : IAsyncDisposable
+/// <summary>One cloned database. Names are generated or constants, never taken from input: safe to interpolate.</summary>
+public sealed class BenchDatabase(BenchContext context, string name, string connectionString, bool keep = false) : IAsyncDisposable
 {
     public string Name => name;
 
@@ -112,6 +138,9 @@ public sealed class BenchDatabase(BenchContext context, string name, string conn
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await context.AdminAsync($"drop database if exists {name} with (force)", CancellationToken.None);
+        if (!keep)
+        {
+            await context.AdminAsync($"drop database if exists {name} with (force)", CancellationToken.None);
+        }
     }
 }

@@ -1,7 +1,9 @@
 namespace CommandCenter.Benchmarks;
 
 /// <summary>The command line: a benchmark name and a few sizes; unset sizes take each benchmark's default.</summary>
-public sealed record BenchOptions(string Benchmark, int? Incidents, int Runs, int? Seconds, int Writers, int? Rate)
+/// <param name="Keep">backfill: keep the year in <see cref="BenchContext.YearDatabase"/> for <c>p3 --reuse</c>.</param>
+/// <param name="Reuse">p3: measure on the year <c>backfill --keep</c> left instead of writing 30 days.</param>
+public sealed record BenchOptions(string Benchmark, int? Incidents, int Runs, int? Seconds, int Writers, int? Rate, bool Keep = false, bool Reuse = false)
 {
     public static bool TryParse(string[] args, out BenchOptions options, out string error)
     {
@@ -13,6 +15,11 @@ public sealed record BenchOptions(string Benchmark, int? Incidents, int Runs, in
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 options = options with { Benchmark = arg };
+                continue;
+            }
+            if (arg is "--keep" or "--reuse")
+            {
+                options = arg == "--keep" ? options with { Keep = true } : options with { Reuse = true };
                 continue;
             }
             if (i + 1 >= args.Length || !int.TryParse(args[i + 1].Replace("_", "").Replace(",", ""), out var value) || value <= 0)

@@ -14,6 +14,18 @@ public static class Database
         return $"{b.Host ?? "localhost"}:{b.Port}/{b.Database ?? b.Username}";
     }
 
+    /// <summary>
+    /// Statements run at least twice on a physical connection are prepared there (unless the connection string says
+    /// otherwise): the hot paths (event appends, inserts, bus reads) skip parsing and planning.
+    /// </summary>
+    public static string WithDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+            builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
+
     public static string RequireConnectionString(string? connectionString) =>
         string.IsNullOrWhiteSpace(connectionString)
             ? throw new DatabaseUnavailableException(

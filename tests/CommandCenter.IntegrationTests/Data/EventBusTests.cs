@@ -4,6 +4,7 @@ using CommandCenter.Testing;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace CommandCenter.IntegrationTests.Data;
@@ -113,6 +114,44 @@ public sealed class EventBusTests : StartedCore
     }
 
     [Fact]
+    public async Task LastReadAt_SomeTransactionAlwaysInFlight_StillAdvances()
+    {
+        // Under constant load an event is nearly always held back by some running transaction. LastReadAt must still
+        // move on once every transaction that had committed by a read is delivered, or a busy wall would turn stale.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero));
+        var a = clock.GetUtcNow();
+        await using var node = await StartNodeAsync(TimeSpan.FromMinutes(5), clock);
+        Assert.Equal(a, node.Bus.LastReadAt);
+
+        var (c1, t1) = await BeginAsync();
+        await BusStore.AppendAsync(c1, t1, "test", [1], default);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var b = clock.GetUtcNow();
+        await AppendCommittedAsync(2);
+        node.Bus.Published();
+        await Task.Delay(200); // reads at b, held back by T1
+        Assert.Equal(a, node.Bus.LastReadAt);
+
+        var (c3, t3) = await BeginAsync();
+        await BusStore.AppendAsync(c3, t3, "test", [3], default); // T3 starts after the reads at b
+        await AppendCommittedAsync(4); // held back by T3 from now on, so no read from here on is complete
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await t1.CommitAsync();
+        node.Bus.Published();
+        await node.WaitForAsync(1);
+        await WaitUntilAsync(() => node.Bus.LastReadAt == b, $"LastReadAt did not reach the reads that T1 held back (a {a:O}, b {b:O})", () => $"{node.Bus.LastReadAt:O}");
+        Assert.DoesNotContain(node.Received, e => e.Ids.Contains(4));
+
+        await t3.CommitAsync();
+        node.Bus.Published();
+        await node.WaitForAsync(4);
+        await WaitUntilAsync(() => node.Bus.LastReadAt == clock.GetUtcNow(), "LastReadAt did not catch up once nothing was held back");
+        Assert.Equal([1L, 2L, 3L, 4L], node.Received.Select(e => e.Ids[0]).Order());
+        await c1.DisposeAsync();
+        await c3.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Bus_ListenConnectionKilled_ReconnectsAndCatchesUp()
     {
         await using var node = await StartNodeAsync(TimeSpan.FromSeconds(1));
@@ -140,9 +179,20 @@ public sealed class EventBusTests : StartedCore
         await conn.DisposeAsync();
     }
 
-    private async Task<Node> StartNodeAsync(TimeSpan catchUp)
+    /// <summary>Polls for up to 10 s: transactions of other test databases share the cluster's snapshot and can delay reads.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, string message, Func<string>? state = null)
     {
-        var bus = new EventBus(DataSource, Options.Create(new BusOptions { CatchUpInterval = catchUp }), NullLogger<EventBus>.Instance);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{message} {state?.Invoke()}");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<Node> StartNodeAsync(TimeSpan catchUp, TimeProvider? time = null)
+    {
+        var bus = new EventBus(DataSource, Options.Create(new BusOptions { CatchUpInterval = catchUp }), NullLogger<EventBus>.Instance, time);
         var node = new Node(bus);
         await bus.StartAsync(default);
         await bus.Ready;

@@ -9,6 +9,14 @@ public readonly record struct BusCursor(ulong Tx, long Id)
     public static readonly BusCursor Start = new(0, 0);
 }
 
+/// <summary>
+/// One read of the stream. <paramref name="HeldBack"/>: committed events exist that the read could not deliver yet,
+/// because an older transaction was still in flight. <paramref name="Xmin"/> / <paramref name="Xmax"/>: the read's
+/// snapshot: every transaction below Xmin had finished; every transaction that had committed when the read began is
+/// below Xmax.
+/// </summary>
+public sealed record BusPage(IReadOnlyList<BusEvent> Events, bool HeldBack, ulong Xmin, ulong Xmax);
+
 /// <summary>Event kinds, one constant per thing that can change.</summary>
 public static class BusKinds
 {

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CommandCenter.Core.Data.Bus;
 
@@ -18,25 +19,53 @@ public static class BusStore
     /// oldest one still in flight are held back: one of them may commit an event that sorts before a later one,
     /// and "id &gt; last seen" would skip it.
     /// </summary>
-    public static async Task<IReadOnlyList<BusEvent>> ReadAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct)
-    {
-        const string sql = """
-            select id, tx::text as tx, kind, ids, at
-            from bus_event
-            where (tx, id) > (@tx::xid8, @id) and tx < pg_snapshot_xmin(pg_current_snapshot())
-            order by tx, id
-            limit @limit
-            """;
-        var rows = await conn.QueryAsync<(long Id, string Tx, string Kind, long[] Ids, DateTime At)>(
-            new CommandDefinition(sql, new { tx = after.Tx.ToString(), id = after.Id, limit }, cancellationToken: ct));
-        return rows.Select(r => new BusEvent(r.Id, ulong.Parse(r.Tx), r.Kind, r.Ids, DbTime.Utc(r.At))).ToList();
-    }
+    public static async Task<IReadOnlyList<BusEvent>> ReadAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct) =>
+        (await ReadPageAsync(conn, after, limit, ct)).Events;
 
-    /// <summary>Whether committed events after the cursor exist that <see cref="ReadAsync"/> still holds back.</summary>
-    public static Task<bool> AnyHeldBackAsync(NpgsqlConnection conn, BusCursor after, CancellationToken ct) =>
-        conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select exists (select 1 from bus_event where (tx, id) > (@tx::xid8, @id))",
-            new { tx = after.Tx.ToString(), id = after.Id }, cancellationToken: ct));
+    /// <summary>
+    /// <see cref="ReadAsync"/> in one prepared round trip, with what the read's snapshot saw: whether committed events
+    /// are held back, and its bounds (see <see cref="BusPage"/>).
+    /// </summary>
+    public static async Task<BusPage> ReadPageAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct)
+    {
+        // The last row is the snapshot's: id null, xmin and xmax, and whether committed events at or above xmin exist
+        // (asked as an ordered LIMIT 1: as an EXISTS the planner chose a sequential scan of the whole table).
+        const string sql = """
+            with s as materialized (select pg_snapshot_xmin(c) as xmin, pg_snapshot_xmax(c) as xmax from pg_current_snapshot() c)
+            (select e.id, e.tx::text, e.kind, e.ids, e.at, null::text, null::text, null::boolean
+             from s, bus_event e
+             where (e.tx, e.id) > ($1::xid8, $2) and e.tx < s.xmin
+             order by e.tx, e.id
+             limit $3)
+            union all
+            select null, null, null, null, null, s.xmin::text, s.xmax::text,
+                   (select h.tx from bus_event h where (h.tx, h.id) > ($1::xid8, $2) and h.tx >= s.xmin order by h.tx, h.id limit 1) is not null
+            from s
+            """;
+        await using var cmd = new NpgsqlCommand(sql, conn)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = after.Tx.ToString() },
+                new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = after.Id },
+                new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = limit },
+            },
+        };
+        // Kept on the physical connection (pooled ones too): later reads skip parsing and planning.
+        await cmd.PrepareAsync(ct);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var events = new List<BusEvent>();
+        BusPage? page = null;
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.IsDBNull(0))
+                page = new BusPage(events, reader.GetBoolean(7), ulong.Parse(reader.GetString(5)), ulong.Parse(reader.GetString(6)));
+            else
+                events.Add(new BusEvent(reader.GetInt64(0), ulong.Parse(reader.GetString(1)), reader.GetString(2),
+                    reader.GetFieldValue<long[]>(3), DbTime.Utc(reader.GetDateTime(4))));
+        }
+        return page ?? throw new InvalidOperationException("The bus read returned no snapshot row.");
+    }
 
     /// <summary>Where a new reader starts: after everything already finished (it loads current state from the tables).</summary>
     public static async Task<BusCursor> HeadAsync(NpgsqlConnection conn, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace CommandCenter.Core.Data.Bus;
 
 /// <summary>
 /// This node's view of the event stream. One dedicated connection LISTENs for wake-ups and reads committed
-/// events with a commit-safe cursor (<see cref="BusStore.ReadAsync"/>); a periodic read catches up on
+/// events with a commit-safe cursor (<see cref="BusStore.ReadPageAsync"/>); a periodic read catches up on
 /// anything a lost notification or a dropped connection missed. Subscribers in this process get each batch
 /// in order, at least once.
 /// </summary>
@@ -22,6 +22,8 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     private readonly Lock gate = new();
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly SemaphoreSlim notify = new(0, 1);
+    private const int MaxPendingReads = 256;
+    private readonly Queue<(DateTimeOffset At, ulong Xmax)> pendingReads = new();
     private ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,45 +77,50 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         await listening.Task.WaitAsync(ct);
         var retry = HeldBackFirstRetry;
         var sinceRead = Stopwatch.StartNew();
-        while (!ct.IsCancellationRequested)
+        // Reads keep a connection of their own: no pool reset per read, and the prepared read stays planned.
+        NpgsqlConnection? conn = null;
+        try
         {
-            try
+            while (!ct.IsCancellationRequested)
             {
-                // Local publishes wake this loop on every commit: under load, reads are coalesced like NOTIFYs, at
-                // most one per notify interval, instead of one per commit.
-                if (o.NotifyInterval - sinceRead.Elapsed is { } gap && gap > TimeSpan.Zero)
-                    await Task.Delay(gap, ct);
-                sinceRead.Restart();
-                bool heldBack;
-                var readAt = (time ?? TimeProvider.System).GetUtcNow();
-                await using (var conn = await dataSource.OpenConnectionAsync(ct))
+                try
                 {
-                    await DrainAsync(conn, o.BatchSize, ct);
-                    heldBack = await BusStore.AnyHeldBackAsync(conn, Cursor, ct);
+                    // Local publishes wake this loop on every commit: under load, reads are coalesced like NOTIFYs, at
+                    // most one per notify interval, instead of one per commit.
+                    if (o.NotifyInterval - sinceRead.Elapsed is { } gap && gap > TimeSpan.Zero)
+                        await Task.Delay(gap, ct);
+                    sinceRead.Restart();
+                    conn ??= await dataSource.OpenConnectionAsync(ct);
+                    var heldBack = await DrainAsync(conn, o.BatchSize, ct);
+                    ready.TrySetResult();
+                    // Events committed behind a still-running older transaction: look again soon, not at the next wake-up.
+                    if (heldBack)
+                    {
+                        await wake.WaitAsync(retry, ct);
+                        retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, HeldBackMaxRetry.Ticks));
+                    }
+                    else
+                    {
+                        retry = HeldBackFirstRetry;
+                        await wake.WaitAsync(o.CatchUpInterval, ct);
+                    }
                 }
-                if (!heldBack) LastReadAt = readAt;
-                ready.TrySetResult();
-                // Events committed behind a still-running older transaction: look again soon, not at the next wake-up.
-                if (heldBack)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    await wake.WaitAsync(retry, ct);
-                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, HeldBackMaxRetry.Ticks));
+                    return;
                 }
-                else
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
-                    retry = HeldBackFirstRetry;
-                    await wake.WaitAsync(o.CatchUpInterval, ct);
+                    logger.LogWarning(e, "Event bus read failed; retrying from {Cursor}", Cursor);
+                    if (conn is not null) await conn.DisposeAsync();
+                    conn = null;
+                    await Delay(TimeSpan.FromMilliseconds(500), ct);
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogWarning(e, "Event bus read failed; retrying from {Cursor}", Cursor);
-                await Delay(TimeSpan.FromMilliseconds(500), ct);
-            }
+        }
+        finally
+        {
+            if (conn is not null) await conn.DisposeAsync();
         }
     }
 
@@ -150,46 +157,89 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     private static Task Delay(TimeSpan delay, CancellationToken ct) =>
         Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
-    private async Task DrainAsync(NpgsqlConnection conn, int batchSize, CancellationToken ct)
+    /// <summary>Hands every deliverable event to the subscribers; returns whether committed events are still held back.</summary>
+    private async Task<bool> DrainAsync(NpgsqlConnection conn, int batchSize, CancellationToken ct)
     {
         while (true)
         {
-            var batch = await BusStore.ReadAsync(conn, Cursor, batchSize, ct);
-            if (batch.Count == 0) return;
-            foreach (var handler in subscribers.Items)
+            var readAt = (time ?? TimeProvider.System).GetUtcNow();
+            var page = await BusStore.ReadPageAsync(conn, Cursor, batchSize, ct);
+            var batch = page.Events;
+            if (batch.Count > 0)
             {
-                try { handler(batch); }
-                catch (Exception e) { logger.LogError(e, "An event bus subscriber failed"); }
+                foreach (var handler in subscribers.Items)
+                {
+                    try { handler(batch); }
+                    catch (Exception e) { logger.LogError(e, "An event bus subscriber failed"); }
+                }
+                Cursor = new BusCursor(batch[^1].Tx, batch[^1].Id);
             }
-            Cursor = new BusCursor(batch[^1].Tx, batch[^1].Id);
-            if (batch.Count < batchSize) return;
+            if (batch.Count < batchSize)
+            {
+                AdvanceLastRead(readAt, page);
+                return page.HeldBack;
+            }
         }
+    }
+
+    /// <summary>
+    /// Everything committed before a read is delivered once no event is held back, or, under constant load where
+    /// some transaction is always in flight, once a later read's oldest running transaction is newer than every
+    /// transaction that had committed by then (its Xmin has passed that read's Xmax).
+    /// </summary>
+    private void AdvanceLastRead(DateTimeOffset readAt, BusPage page)
+    {
+        if (!page.HeldBack)
+        {
+            LastReadAt = readAt;
+            pendingReads.Clear();
+            return;
+        }
+        while (pendingReads.TryPeek(out var pending) && pending.Xmax <= page.Xmin)
+            LastReadAt = pendingReads.Dequeue().At;
+        if (pendingReads.Count == MaxPendingReads) pendingReads.Dequeue();
+        pendingReads.Enqueue((readAt, page.Xmax));
     }
 
     private async Task NotifyLoopAsync(CancellationToken ct)
     {
         var interval = options.Value.NotifyInterval;
-        while (!ct.IsCancellationRequested)
+        NpgsqlConnection? conn = null;
+        try
         {
-            try
+            while (!ct.IsCancellationRequested)
             {
-                await notify.WaitAsync(ct);
-                // NOTIFY gives its transaction an id and a commit record: without waiting for that to reach disk the
-                // wake-up leaves at once and costs writers no fsync. A wake-up lost in a crash is caught up by the timer.
-                await using (var conn = await dataSource.OpenConnectionAsync(ct))
-                await using (var cmd = new NpgsqlCommand($"select set_config('synchronous_commit', 'off', true), pg_notify('{BusStore.Channel}', '')", conn))
-                    await cmd.ExecuteNonQueryAsync(ct);
-                await Task.Delay(interval, ct); // publishes meanwhile collapse into the next single NOTIFY
+                try
+                {
+                    await notify.WaitAsync(ct);
+                    if (conn is null)
+                    {
+                        conn = await dataSource.OpenConnectionAsync(ct);
+                        // NOTIFY gives its transaction an id and a commit record: without waiting for that to reach disk the
+                        // wake-up leaves at once and costs writers no fsync. A wake-up lost in a crash is caught up by the timer.
+                        await using var setup = new NpgsqlCommand("set synchronous_commit = off", conn);
+                        await setup.ExecuteNonQueryAsync(ct);
+                    }
+                    await using (var cmd = new NpgsqlCommand($"select pg_notify('{BusStore.Channel}', '')", conn))
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    await Task.Delay(interval, ct); // publishes meanwhile collapse into the next single NOTIFY
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+                {
+                    // Others still catch up on their timer; nothing is lost.
+                    logger.LogWarning(e, "Event bus wake-up failed");
+                    if (conn is not null) await conn.DisposeAsync();
+                    conn = null;
+                }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                // Others still catch up on their timer; nothing is lost.
-                logger.LogWarning(e, "Event bus wake-up failed");
-            }
+        }
+        finally
+        {
+            if (conn is not null) await conn.DisposeAsync();
         }
     }
 
