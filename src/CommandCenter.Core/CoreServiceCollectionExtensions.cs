@@ -70,6 +70,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new RollupGrid(
             sp.GetRequiredService<IOptions<RollupOptions>>().Value.CellMetres, sp.GetRequiredService<IOptions<CityOptions>>().Value.MapCenter[1]));
         services.AddSingleton<RollupStore>();
+        services.AddSingleton<RollupHeat>();
         services.AddSingleton<RollupJob>();
         services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<RollupJob>());
 

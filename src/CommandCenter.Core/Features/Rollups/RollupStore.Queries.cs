@@ -22,6 +22,31 @@ public sealed partial class RollupStore
         return rows.Select(r => new HeatCell(new GridCell(r.X, r.Y), grid.CentreOf(new GridCell(r.X, r.Y)), r.Count)).ToList();
     }
 
+    /// <summary>Incidents reported per cell and category in [from, to) (bucket-aligned bounds): what <see cref="RollupHeat"/> keeps.</summary>
+    public async Task<IReadOnlyList<(GridCell Cell, string Code, int Count)>> HeatByCodeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string sql = """
+            select cell_x, cell_y, service_code, sum(reported)::int
+            from rollup_cell
+            where bucket >= @from and bucket < @to
+            group by 1, 2, 3
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(int X, int Y, string Code, int Count)>(new CommandDefinition(sql,
+            new { from = from.UtcDateTime, to = to.UtcDateTime }, commandTimeout: 0, cancellationToken: ct));
+        return rows.Select(r => (new GridCell(r.X, r.Y), r.Code, r.Count)).ToList();
+    }
+
+    /// <summary>rollup_cell_version of the hours in [from, to); hours never written are absent (version 0).</summary>
+    public async Task<IReadOnlyDictionary<DateTimeOffset, long>> CellVersionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(DateTime Hour, long Version)>(new CommandDefinition(
+            "select hour, version from rollup_cell_version where hour >= @from and hour < @to",
+            new { from = from.UtcDateTime, to = to.UtcDateTime }, cancellationToken: ct));
+        return rows.ToDictionary(r => (DateTimeOffset)DbTime.Utc(r.Hour), r => r.Version);
+    }
+
     /// <summary>Incidents reported per hour for the hours that start in [from, to), oldest first; hours with none are left out.</summary>
     public async Task<IReadOnlyList<BucketCount>> ReportedPerHourAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
@@ -111,6 +136,9 @@ public sealed partial class RollupStore
     }
 
     /// <summary>The start of the bucket holding <paramref name="t"/>, so a window counts the bucket it starts in.</summary>
-    private static DateTime BucketOf(DateTimeOffset t) =>
-        new(t.UtcTicks - (t.UtcTicks - new DateTime(2000, 1, 1).Ticks) % Bucket.Ticks, DateTimeKind.Utc);
+    /// <summary>The start of the bucket holding <paramref name="t"/> (buckets are binned from 2000-01-01 UTC).</summary>
+    public static DateTimeOffset BucketStart(DateTimeOffset t) =>
+        new(t.UtcTicks - (t.UtcTicks - new DateTime(2000, 1, 1).Ticks) % Bucket.Ticks, TimeSpan.Zero);
+
+    private static DateTime BucketOf(DateTimeOffset t) => BucketStart(t).UtcDateTime;
 }

@@ -140,6 +140,11 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             xs = rows.Select(r => r.X).ToArray(), ys = rows.Select(r => r.Y).ToArray(), codes = rows.Select(r => r.Code).ToArray(),
             counts = rows.Select(r => r.Reported).ToArray(),
         }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into rollup_cell_version (hour, version)
+            select h, nextval('rollup_cell_version_seq') from unnest(@hours::timestamptz[]) h
+            on conflict (hour) do update set version = excluded.version
+            """, new { hours = RollupHeat.HoursOf(from, to).Select(h => h.UtcDateTime).ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 

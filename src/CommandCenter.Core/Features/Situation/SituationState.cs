@@ -16,7 +16,7 @@ namespace CommandCenter.Core.Features.Situation;
 /// is harmless. Subscribers hear of a new <see cref="Current"/> at most once per <see cref="SituationOptions.PublishInterval"/>.
 /// </summary>
 public sealed class SituationState(
-    SituationStore store, RollupStore rollups, OrgStore org, EventBus bus, CityClock clock, IOptions<SituationOptions> options, ILogger<SituationState> logger)
+    SituationStore store, RollupStore rollups, RollupHeat rollupHeat, OrgStore org, EventBus bus, CityClock clock, IOptions<SituationOptions> options, ILogger<SituationState> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -60,7 +60,7 @@ public sealed class SituationState(
         lock (gate)
             if (heat.TryGetValue(key, out var hit) && now - hit.At < Tick) return hit.Cells;
         var span = window switch { HeatWindow.Hour => TimeSpan.FromHours(1), HeatWindow.Day => TimeSpan.FromDays(1), _ => TimeSpan.FromDays(7) };
-        var cells = await rollups.HeatAsync(now - span, now + RollupStore.Bucket, serviceCodes, ct);
+        var cells = await rollupHeat.HeatAsync(now - span, now + RollupStore.Bucket, serviceCodes, ct);
         lock (gate)
         {
             if (heat.Count > 64) heat.Clear();

@@ -121,6 +121,55 @@ public sealed class RollupTests : StartedCore
         Assert.Empty(future);
     }
 
+    [Theory]
+    [InlineData(1, null)]
+    [InlineData(24, null)]
+    [InlineData(24 * 3 + 5, null)]
+    [InlineData(24 * 3 + 5, "garbage")]
+    public async Task Heat_FromCachedDaysAndHours_EqualsTheRollupCellsSummedInSql(int hours, string? code)
+    {
+        await WriteHistoryAsync();
+        await Store.OpenAsync(default);
+        string[]? codes = code is null ? null : [code];
+        var from = Now.AddHours(-hours).AddMinutes(-25); // off the hour: the edges are read live
+
+        var first = await Get<RollupHeat>().HeatAsync(from, Now.AddMinutes(10), codes, default);
+        var cached = await Get<RollupHeat>().HeatAsync(from, Now.AddMinutes(10), codes, default);
+        var sql = await Store.HeatAsync(from, Now.AddMinutes(10), codes, default);
+
+        Assert.True(sql.Sum(c => c.Count) > 0);
+        Assert.Equal(Sorted(sql), Sorted(first));
+        Assert.Equal(Sorted(sql), Sorted(cached));
+    }
+
+    [Fact]
+    public async Task Heat_LateReportInACachedHour_CountedOnceTheVersionIsChecked()
+    {
+        await WriteHistoryAsync();
+        var cursor = await Store.OpenAsync(default);
+        var heat = Get<RollupHeat>();
+        var before = (await heat.HeatAsync(Now.AddDays(-2), Now, null, default)).Sum(c => c.Count);
+
+        // An archive import: incidents reported yesterday, in hours and a day the heat already holds in memory.
+        var org = Get<OrgStore>();
+        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
+            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Clock.Zone, seed: 99);
+        var late = generator.Generate(Now.AddDays(-1).AddHours(-3), Now.AddDays(-1), 2000).Take(5).Select(p => IncidentGenerator.Materialize(p, Now).Incident).ToList();
+        await Get<IncidentBulkWriter>().WriteAsync(late);
+        await CatchUpAsync(cursor, 1);
+        var beforeCheck = (await heat.HeatAsync(Now.AddDays(-2), Now, null, default)).Sum(c => c.Count);
+        ((FakeTimeProvider)Get<TimeProvider>()).Advance(RollupHeat.VersionCheck);
+        var after = await heat.HeatAsync(Now.AddDays(-2), Now, null, default);
+
+        Assert.Equal(5, late.Count);
+        Assert.Equal(before, beforeCheck); // still the cached pieces: at most VersionCheck old
+        Assert.Equal(before + 5, after.Sum(c => c.Count));
+        Assert.Equal(Sorted(await Store.HeatAsync(Now.AddDays(-2), Now, null, default)), Sorted(after));
+    }
+
+    private static List<(int, int, int)> Sorted(IEnumerable<HeatCell> cells) =>
+        cells.Select(c => (c.Cell.X, c.Cell.Y, c.Count)).Order().ToList();
+
     [Fact]
     public async Task CatchUp_NewReports_CountedOnceEvenWhenTheEventsAreReadAgain()
     {
