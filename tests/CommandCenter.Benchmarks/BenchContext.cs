@@ -76,14 +76,15 @@ public sealed class BenchContext : IAsyncDisposable
     }
 
     /// <summary>
-    /// The <paramref name="days"/> days up to <see cref="HistoryEnd"/> at a rate that gives about <paramref name="count"/>
+    /// The <paramref name="days"/> days up to <paramref name="end"/> (default <see cref="HistoryEnd"/>) at a rate that gives about <paramref name="count"/>
     /// incidents in all (weekends are quieter; the generator's rhythm decides the exact total).
     /// </summary>
-    public static IEnumerable<BulkIncident> Span(IncidentGenerator generator, int count, int days)
+    public static IEnumerable<BulkIncident> Span(IncidentGenerator generator, int count, int days, DateTimeOffset? end = null)
     {
+        var until = end ?? HistoryEnd;
         var perDay = count / (double)days * 7 / (5 + 2 * BeijingProfile.WeekendFactor);
-        return generator.GenerateWithClusters(HistoryEnd.AddDays(-days), HistoryEnd, perDay)
-            .Select(p => IncidentGenerator.Materialize(p, HistoryEnd).Incident);
+        return generator.GenerateWithClusters(until.AddDays(-days), until, perDay)
+            .Select(p => IncidentGenerator.Materialize(p, until).Incident);
     }
 
     public async Task PrintMachineAsync(CancellationToken ct)

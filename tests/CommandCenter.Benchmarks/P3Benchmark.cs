@@ -91,7 +91,6 @@ public sealed class P3Benchmark : IBenchmark
                     $"same answer: {(same ? "yes" : "NO")}; {N(count)} incidents in the database; goal p95 <= 50 ms; {Load()}");
             }
         }
-        Console.WriteLine("P3 console window switch -> map redrawn: pending (no /command page on main yet)");
     }
 
     private static IEnumerable<(int, int, int)> Sorted(IEnumerable<HeatCell> cells) => cells.Select(c => (c.Cell.X, c.Cell.Y, c.Count)).Order();

@@ -78,6 +78,7 @@ export async function create(element, view, dotnet) {
     let fitTo = null;   // what the view is fitted to
     let heat = null;    // leaflet.heat layer, created on first use
     const heatPoints = new Map();
+    let heatDraws = 0;
     const heatRadius = () => Math.max(10, Math.round(Math.min(element.clientWidth, element.clientHeight) / 40));
     // leaflet.heat sums the points in each screen cell of half a radius; at city zoom one screen cell holds many grid
     // cells, so "full" is the busiest screen cells (95th percentile of the sums), not one grid cell.
@@ -181,6 +182,8 @@ export async function create(element, view, dotnet) {
             heat.setLatLngs([...heatPoints.values()]);
             heat.setOptions({ max: heatMax(), maxZoom: map.getZoom() });
             element.dataset.heatPoints = String(heatPoints.size);
+            // leaflet.heat draws in the next animation frame; this callback runs after it, so the count says "drawn".
+            requestAnimationFrame(() => { element.dataset.heatDrawn = String(++heatDraws); });
         },
         dispose() {
             disposed = true;
