@@ -11,8 +11,8 @@ namespace CommandCenter.Benchmarks;
 /// P4: incident committed → visible on the wall (goal p99 ≤ 1 s, aim 0.5 s), during a storm: <c>--incidents</c>
 /// (default 2,000) reported through <see cref="IncidentService"/> in <c>--seconds</c> (default 10) from this process,
 /// a second Core node with its own <see cref="EventBus"/>, against the database of the real app (<see cref="AppProcess"/>,
-/// demo mode, simulator off). Three wall pages and five console sessions are connected in headless Chromium; the
-/// console is the city page <c>/</c> signed in as <c>commander</c> (no <c>/command</c> page exists yet).
+/// demo mode, simulator off). Three wall pages and five commander consoles (<c>/command</c>) are connected in headless
+/// Chromium.
 /// In each wall page a MutationObserver records every change of the open KPI tile's <c>data-value</c> with
 /// <c>performance.timeOrigin + performance.now()</c>; the k-th incident to commit is visible when the value first
 /// reaches the value before the storm + k. Commit time is <see cref="DateTimeOffset.UtcNow"/> just after
@@ -21,8 +21,6 @@ namespace CommandCenter.Benchmarks;
 /// </summary>
 public sealed class P4Benchmark : IBenchmark
 {
-    private const int Walls = 3;
-    private const int Consoles = 5;
     private const int History = 20_000;
 
     private const string Observe = """
@@ -48,6 +46,7 @@ public sealed class P4Benchmark : IBenchmark
     public async Task RunAsync(BenchContext context, CancellationToken ct)
     {
         var count = context.Options.Incidents ?? 2_000;
+        var (wallCount, consoleCount) = (context.Options.Walls, context.Options.Consoles);
         var seconds = context.Options.Seconds ?? 10;
         await using var db = await context.CreateDatabaseAsync(ct);
         await using var node = CoreServices.Create(db.ConnectionString);
@@ -60,7 +59,7 @@ public sealed class P4Benchmark : IBenchmark
         await using var browser = await BenchBrowser.LaunchAsync();
         var walls = new List<IPage>();
         var contexts = new List<IBrowserContext>();
-        for (var i = 0; i < Walls; i++)
+        for (var i = 0; i < wallCount; i++)
         {
             var c = await browser.NewContextAsync(app.BaseUrl);
             contexts.Add(c);
@@ -71,14 +70,14 @@ public sealed class P4Benchmark : IBenchmark
             await page.WaitForFunctionAsync("() => /^\\d+$/.test(document.querySelector('[data-kpi=open]')?.dataset.value ?? '')");
             walls.Add(page);
         }
-        for (var i = 0; i < Consoles; i++)
+        for (var i = 0; i < consoleCount; i++)
         {
             var c = await browser.NewContextAsync(app.BaseUrl);
             contexts.Add(c);
             var page = await c.NewPageAsync();
             await BenchBrowser.SignInAsync(page, "commander");
-            await page.GotoAsync("/");
-            await page.Locator("#city-summary").WaitForAsync();
+            await page.GotoAsync("/command");
+            await page.Locator(".cc-map[data-ready=true]").WaitForAsync();
         }
 
         var bus = node.GetRequiredService<EventBus>();
@@ -94,7 +93,7 @@ public sealed class P4Benchmark : IBenchmark
         var offsets = new List<(double OffsetMs, double RoundTripMs)>();
         foreach (var page in walls) offsets.Add(await BenchBrowser.ClockOffsetAsync(page));
 
-        Console.WriteLine($"  {Walls} wall pages (open = {string.Join(", ", before)}) and {Consoles} console sessions (/ as commander) connected; " +
+        Console.WriteLine($"  {wallCount} wall pages (open = {string.Join(", ", before)}) and {consoleCount} console sessions (/command as commander) connected; " +
             $"storm of {N(count)} incidents in {seconds} s; {Load()}");
         var cpu = await CpuMeter.StartAsync(db.ConnectionString);
         var fed = await IncidentFeed.ReportAsync(node.GetRequiredService<IncidentService>(), samples, count, count / (double)seconds, 8, ct);
@@ -139,8 +138,8 @@ public sealed class P4Benchmark : IBenchmark
         foreach (var c in contexts) await c.CloseAsync();
 
         Console.WriteLine($"  {used}; clock offset page - .NET: {string.Join(", ", offsets.Select(o => $"{F(o.OffsetMs)} ms (round trip {F(o.RoundTripMs)} ms)"))}");
-        Console.WriteLine($"P4 commit -> visible on the wall: {Spread(all, 50, 99)} over {Walls} walls x {N(count)} incidents " +
-            $"({N(count / feedSeconds)} incidents/s achieved in {F(feedSeconds, 1)} s; {Consoles} console sessions on / as commander" +
+        Console.WriteLine($"P4 commit -> visible on the wall: {Spread(all, 50, 99)} over {wallCount} walls x {N(count)} incidents " +
+            $"({N(count / feedSeconds)} incidents/s achieved in {F(feedSeconds, 1)} s; {consoleCount} console sessions on /command as commander" +
             $"{(missing > 0 ? $"; {N(missing)} never seen" : "")}; from the call instead of its return: p99 {F(Percentile([.. allFromCall.Order()], 99))} ms; " +
             $"goal p99 <= 1000 ms, aim 500 ms); {Load()}");
     }

@@ -12,14 +12,14 @@ public static partial class Program
     ];
 
     private const string Usage = """
-        usage: scripts/bench [p1|p7|rollup-lag|p3|p3-console|p4|p8|stale|backfill|all] [--incidents N] [--runs N] [--seconds N] [--writers N] [--rate N] [--keep] [--reuse]
+        usage: scripts/bench [p1|p7|rollup-lag|p3|p3-console|p4|p8|stale|backfill|all] [--incidents N] [--runs N] [--seconds N] [--writers N] [--rate N] [--keep] [--reuse] [--walls N] [--consoles N]
           p1          bulk writer ÷ plain binary COPY (--incidents, default 200000; --runs, default 3)
           p7          bus on ÷ bus off committed writes/s, and commit → other node latency (--writers 8, --seconds 10, --rate 500)
           rollup-lag  commit → counted in rollup_cell: steady (--rate 50 for --seconds 20), then a burst (--incidents 1000, --writers 8)
           p3          heatmap 7/30 days from the rollups vs GROUP BY on raw incidents (--incidents over 30 days, default 2000000;
                 --reuse: on the year backfill --keep left, rollups rebuilt first)
           p3-console  /command: heat window switch -> map redrawn in Chromium (--incidents over the last 7 days, default 200000)
-          p4          commit → visible on 3 wall pages in Chromium during a storm (--incidents 2000 in --seconds 10)
+          p4          commit → visible on the wall pages in Chromium during a storm (--incidents 2000 in --seconds 10; --walls 3, --consoles 5)
           p8          wall first render, cold: time to KPI numbers and bytes shipped (--runs, default 3)
           stale       app killed → wall shows stale after N s (--runs, default 3)
           backfill    incidents over a year through the bulk writer (--incidents, default 2400000; --keep: keep the database)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CommandCenter.Core.Data;
 using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Org;
@@ -44,12 +45,16 @@ public sealed class RollupJob(RollupStore store, EventBus bus, CityClock clock, 
             }
         });
         BusCursor? cursor = null;
+        var sinceCatchUp = Stopwatch.StartNew();
         DateTimeOffset recentAt = DateTimeOffset.MinValue, ratesAt = DateTimeOffset.MinValue;
         while (!leadership.IsCancellationRequested)
         {
             try
             {
                 cursor ??= await store.OpenAsync(leadership);
+                if (o.MinInterval - sinceCatchUp.Elapsed is { } gap && gap > TimeSpan.Zero)
+                    await Task.Delay(gap, leadership);
+                sinceCatchUp.Restart();
                 var (next, events) = await store.CatchUpAsync(cursor.Value, leadership);
                 cursor = next;
                 Record(events);

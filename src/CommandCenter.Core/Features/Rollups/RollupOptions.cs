@@ -13,6 +13,13 @@ public sealed class RollupOptions
     /// <summary>The job looks for new events at least this often (the bus also wakes it at once).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Catch-ups start at most this often. Each recomputes the buckets it touches from the incidents in full, so in a
+    /// storm (hundreds of reports a second into one 10-minute bucket) one recompute per interval replaces hundreds;
+    /// at the city's usual rate events arrive further apart and are counted at once.
+    /// </summary>
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Days whose incidents changed get their rate rollups recomputed this often (the heatmap's cells at once).</summary>
     public TimeSpan RatesInterval { get; set; } = TimeSpan.FromSeconds(15);
 
