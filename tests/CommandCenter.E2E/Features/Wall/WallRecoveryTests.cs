@@ -7,7 +7,8 @@ namespace CommandCenter.E2E.Features.Wall;
 
 /// <summary>
 /// The wall never shows stale data as live: its server dies, the wall greys out within 10 s; the server comes back on
-/// the same address, the wall recovers with no click. Its own app process and database (the shared one must stay up).
+/// the same address, the wall recovers with no click. Screenshots of the three states at 1920×1080 and 3840×2160.
+/// Its own app process and database (the shared one must stay up).
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class WallRecoveryTests(BrowserFixture browser)
@@ -20,7 +21,11 @@ public sealed class WallRecoveryTests(BrowserFixture browser)
         var database = new TestDatabase();
         await database.InitializeAsync();
         var baseUrl = $"http://127.0.0.1:{AppProcess.FreePort()}";
-        var environment = new Dictionary<string, string> { ["CommandCenter__Demo"] = "true" };
+        // A small live city, so the screenshots show a working wall: a day of history at first start, then live reports.
+        var environment = new Dictionary<string, string>
+        {
+            ["CommandCenter__Demo"] = "true", ["Simulator__Enabled"] = "true", ["Simulator__IncidentsPerDay"] = "20000", ["Simulator__HistoryDays"] = "1",
+        };
         var app = await AppProcess.StartAsync(database.ConnectionString, environment, baseUrl: baseUrl);
         try
         {
@@ -32,6 +37,9 @@ public sealed class WallRecoveryTests(BrowserFixture browser)
             await Expect(wall).ToHaveAttributeAsync("data-loaded", "true");
             await Expect(wall).ToHaveAttributeAsync("data-connection", "live");
             await Expect(wall).Not.ToHaveClassAsync(Stale);
+            await Expect(page.Locator("[data-kpi=open]")).Not.ToHaveAttributeAsync("data-value", "0");
+            await Expect(page.Locator("#wall-map")).ToHaveAttributeAsync("data-ready", "true");
+            await Artifacts.WallScreenshotsAsync(page, "wall-live");
 
             await app.DisposeAsync(); // killed, as a crash or a pulled cable would
 
@@ -40,7 +48,7 @@ public sealed class WallRecoveryTests(BrowserFixture browser)
             await Expect(page.Locator(".wall-stale")).ToBeVisibleAsync();
             await Expect(page.Locator("#wall-stale-text")).ToContainTextAsync(new Regex(@"数据已停止更新 — 最后更新 \d\d:\d\d:\d\d"));
             await Expect(page.Locator(".wall-connection--stale")).ToBeVisibleAsync();
-            await Artifacts.ScreenshotAsync(page, "wall-stale-1920x1080.png");
+            await Artifacts.WallScreenshotsAsync(page, "wall-stale");
 
             app = await AppProcess.StartAsync(database.ConnectionString, environment, baseUrl: baseUrl);
 
@@ -49,6 +57,8 @@ public sealed class WallRecoveryTests(BrowserFixture browser)
             await Expect(wall).ToHaveAttributeAsync("data-connection", "live");
             await Expect(wall).ToHaveAttributeAsync("data-loaded", "true");
             await Expect(page).ToHaveURLAsync(baseUrl + "/wall?kiosk=1");
+            await Expect(page.Locator("#wall-map")).ToHaveAttributeAsync("data-ready", "true");
+            await Artifacts.WallScreenshotsAsync(page, "wall-recovered");
         }
         finally
         {
