@@ -66,6 +66,7 @@ export async function create(element, view, dotnet) {
         dragging: !fixed, scrollWheelZoom: !fixed, doubleClickZoom: !fixed, boxZoom: !fixed, keyboard: !fixed, touchZoom: !fixed,
     });
     map.setView([view.center[1], view.center[0]], view.zoom);
+    element.ccMap = map; // lets browser tests turn a coordinate into a pixel to click
     if (view.tileUrl) L.tileLayer(view.tileUrl, { maxZoom: 18 }).addTo(map);
     // The outlines' SVG goes into the overlay pane now, before any heat canvas, so the heat always draws on top.
     const vectors = L.svg().addTo(map);
@@ -133,7 +134,8 @@ export async function create(element, view, dotnet) {
                 onEachFeature: (f, layer) => {
                     layer.bindTooltip(textTooltip(''), { sticky: true });
                     if (fixed) return;
-                    layer.on('click', () => dotnet.invokeMethodAsync('DistrictClicked', f.id));
+                    layer.on('click', e => dotnet.invokeMethodAsync('DistrictClicked', f.id, e.latlng.lng, e.latlng.lat,
+                        map.distance(e.latlng, map.containerPointToLatLng(e.containerPoint.add([1, 0])))));
                     layer.on('mouseover', () => layer.setStyle({ weight: 3 }));
                     layer.on('mouseout', () => layer.setStyle({ weight: 1.5 }));
                 },
@@ -184,6 +186,32 @@ export async function create(element, view, dotnet) {
             element.dataset.heatPoints = String(heatPoints.size);
             // leaflet.heat draws in the next animation frame; this callback runs after it, so the count says "drawn".
             requestAnimationFrame(() => { element.dataset.heatDrawn = String(++heatDraws); });
+        },
+        // A popup of plain text: citizens' words are set with textContent, never parsed as HTML. The link is ours.
+        showPopup(p) {
+            const box = document.createElement('div');
+            box.className = 'cc-map-popup';
+            const title = document.createElement('strong');
+            title.textContent = p.title;
+            box.appendChild(title);
+            for (const line of p.lines) {
+                const item = document.createElement('div');
+                item.className = 'cc-map-popup__item';
+                const head = document.createElement('div');
+                head.className = 'cc-map-popup__head';
+                head.textContent = line.head;
+                const text = document.createElement('div');
+                text.textContent = line.text;
+                item.append(head, text);
+                box.appendChild(item);
+            }
+            if (p.linkHref) {
+                const link = document.createElement('a');
+                link.href = p.linkHref;
+                link.textContent = p.linkText;
+                box.appendChild(link);
+            }
+            L.popup({ maxWidth: 360 }).setLatLng([p.lat, p.lon]).setContent(box).openOn(map);
         },
         dispose() {
             disposed = true;

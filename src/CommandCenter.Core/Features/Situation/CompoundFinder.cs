@@ -33,7 +33,7 @@ public static class CompoundFinder
                 if (!cells.TryGetValue((cx + dx, cy + dy), out var near)) continue;
                 members.AddRange(near.Where(i => !taken.Contains(i.Id)
                     && (i.ReportedAt - seed.ReportedAt).Duration() <= window
-                    && DistanceMetres(seed.Point, i.Point) <= radiusMetres));
+                    && seed.Point.MetresTo(i.Point) <= radiusMetres));
             }
             var departments = members.Select(i => leadByCategory.GetValueOrDefault(i.ServiceCode)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
             if (departments.Count < 2) continue;
@@ -46,12 +46,5 @@ public static class CompoundFinder
         return found
             .OrderByDescending(c => c.Departments.Count).ThenByDescending(c => c.IncidentIds.Count).ThenBy(c => c.OldestReportedAt)
             .Take(limit).ToList();
-    }
-
-    private static double DistanceMetres(GeoPoint a, GeoPoint b)
-    {
-        var x = (b.Lon - a.Lon) * Math.Cos((a.Lat + b.Lat) / 2 * Math.PI / 180) * MetresPerDegree;
-        var y = (b.Lat - a.Lat) * MetresPerDegree;
-        return Math.Sqrt(x * x + y * y);
     }
 }

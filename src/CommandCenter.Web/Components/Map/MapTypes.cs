@@ -22,3 +22,11 @@ public sealed record MapHeat(IReadOnlyList<HeatPoint> Points);
 
 /// <param name="Key">Identifies the point across updates (e.g. a grid cell).</param>
 public sealed record HeatPoint(string Key, double Lon, double Lat, double Weight);
+
+/// <summary>A click inside a district's outline, and how many metres a pixel spans there at the current zoom.</summary>
+public sealed record MapClick(string DistrictAdcode, double Lon, double Lat, double MetresPerPixel);
+
+/// <summary>A popup of plain text at a point, with an optional link of ours (never user text) under it.</summary>
+public sealed record MapPopup(double Lon, double Lat, string Title, IReadOnlyList<MapPopupLine> Lines, string? LinkText = null, string? LinkHref = null);
+
+public sealed record MapPopupLine(string Head, string Text);

@@ -74,6 +74,38 @@ public sealed class CommandPageTests(AppFixture app, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Console_ClickASpotInTheOpenDistrict_ShowsWhatIsUnfinishedThereAsPlainText()
+    {
+        const string Miyun = "110118";
+        var spot = new GeoPoint(116.8430, 40.3770);
+        const string Words = "<img src=x onerror=\"window.__xss=1\">水库路路面塌陷";
+        await using (var core = CoreServices.Create(app.ConnectionString))
+            await core.GetRequiredService<IncidentService>().ReportAsync(Actor.System, new NewIncident(IncidentSource.Hotline, "road-damage", Words, spot));
+
+        await PageSession.RunAsync(browser, app, nameof(Console_ClickASpotInTheOpenDistrict_ShowsWhatIsUnfinishedThereAsPlainText), async page =>
+        {
+            await PageSession.SignInAsync(page, "commander");
+            await page.GotoAsync($"/command?district={Miyun}");
+            var map = page.Locator("#console-map");
+            await Expect(map).ToHaveAttributeAsync("data-ready", "true");
+            await Expect(map).ToHaveAttributeAsync("data-heat-drawn", new Regex(@"^\d+$"));
+            var point = await map.EvaluateAsync<double[]>("(el, p) => { const c = el.ccMap.latLngToContainerPoint([p[1], p[0]]); return [c.x, c.y]; }",
+                new[] { spot.Lon, spot.Lat });
+            await map.ClickAsync(new() { Position = new() { X = (float)point[0], Y = (float)point[1] } });
+            var popup = page.Locator(".leaflet-popup .cc-map-popup");
+            await Expect(popup).ToContainTextAsync(new Regex(@"此处未办结诉求 1 件（周边 \d+ 米）"));
+            await Expect(popup).ToContainTextAsync(Words); // the words as text, the tag not parsed
+            await Expect(popup.Locator("img")).ToHaveCountAsync(0);
+            Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+            await Artifacts.ScreenshotAsync(page, "console-map-popup-1920x1080.png");
+
+            await popup.Locator("a").ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex(@"[?&]ids=\d+"));
+            await Expect(page.Locator("#incident-grid tbody")).ToContainTextAsync("水库路路面塌陷");
+        }, width: 1920, height: 1080);
+    }
+
+    [Fact]
     public async Task Console_Liaison_IsRefused()
     {
         await PageSession.RunAsync(browser, app, nameof(Console_Liaison_IsRefused), async page =>

@@ -1,7 +1,18 @@
 namespace CommandCenter.Core.Features.Org.Geo;
 
 /// <summary>A WGS84 position, longitude first (GeoJSON order).</summary>
-public readonly record struct GeoPoint(double Lon, double Lat);
+public readonly record struct GeoPoint(double Lon, double Lat)
+{
+    private const double MetresPerDegree = 111_320;
+
+    /// <summary>Distance in metres on a local flat approximation: good to well under 1 % across a city.</summary>
+    public double MetresTo(GeoPoint other)
+    {
+        var x = (other.Lon - Lon) * Math.Cos((Lat + other.Lat) / 2 * Math.PI / 180) * MetresPerDegree;
+        var y = (other.Lat - Lat) * MetresPerDegree;
+        return Math.Sqrt(x * x + y * y);
+    }
+}
 
 public sealed record GeoBounds(double West, double South, double East, double North);
 

@@ -27,6 +27,9 @@ public sealed partial class CommandPage : IDisposable
     // The busiest departments get a clickable column each; the rest share "others" (reachable through the lead filter).
     private const int MatrixColumns = 10;
     private const int ListMax = 50;
+    private const int PopupMax = 5;
+    private const double PopupRadiusMetres = 300;
+    private const double PopupRadiusPixels = 12;
 
     [Inject] private SituationState State { get; set; } = default!;
     [Inject] private OrgService Org { get; set; } = default!;
@@ -36,6 +39,7 @@ public sealed partial class CommandPage : IDisposable
     [Inject] private IStringLocalizer<ConsoleStrings> L { get; set; } = default!;
     [Inject] private IStringLocalizer<WallStrings> W { get; set; } = default!;
     [Inject] private ILogger<CommandPage> Logger { get; set; } = default!;
+    [Inject] private SituationStore Store { get; set; } = default!;
 
     [CascadingParameter(Name = "DarkMode")] private bool Dark { get; set; }
 
@@ -68,6 +72,7 @@ public sealed partial class CommandPage : IDisposable
     private ConsoleQuery query = new();
     private IncidentFilter filter = new();
     private IncidentGrid? incidentGrid;
+    private LeafletMap? consoleMap;
 
     private HeatWindow heatWindow = HeatWindow.Day;
     private IReadOnlyCollection<string> heatCategories = [];
@@ -140,6 +145,33 @@ public sealed partial class CommandPage : IDisposable
     });
 
     /// <summary>A district (map, selector): its open incidents, the toggles kept.</summary>
+    /// <summary>
+    /// A click on another district drills into it; a click inside the district already open shows what is unfinished in
+    /// 300 m (or a dozen pixels) of the click: the newest few, in the citizens' words, and a link to the list of all of them.
+    /// </summary>
+    private async Task MapClickedAsync(MapClick click)
+    {
+        if (click.DistrictAdcode != query.EffectiveDistrict)
+        {
+            await SelectDistrictAsync(click.DistrictAdcode);
+            return;
+        }
+        if (names is null || consoleMap is null) return;
+        var at = new GeoPoint(click.Lon, click.Lat);
+        // A click is only as precise as a pixel: zoomed out, "here" is the few pixels around the click.
+        var radius = (int)(Math.Ceiling(Math.Max(PopupRadiusMetres, click.MetresPerPixel * PopupRadiusPixels) / 100) * 100);
+        var here = State.OpenWhere(i => i.Point.MetresTo(at) <= radius);
+        var newest = here.OrderByDescending(i => i.ReportedAt).Take(PopupMax).ToList();
+        var texts = newest.Count == 0 ? new Dictionary<long, string>() : await Store.DescriptionsAsync([.. newest.Select(i => i.Id)], stopping.Token);
+        var lines = newest.Select(i => new MapPopupLine(
+            $"{names.Category(i.ServiceCode)} · {names.Street(i.StreetCode)} · {Clock.ToLocal(i.ReportedAt):MM-dd HH:mm}",
+            texts.GetValueOrDefault(i.Id, ""))).ToList();
+        var link = here.Count == 0 ? null
+            : Navigation.GetUriWithQueryParameters((query with { Ids = [.. here.Take(500).Select(i => i.Id)], Incident = null }).ToParameters());
+        string title = here.Count == 0 ? L["Map.PopupNone", radius] : L["Map.PopupTitle", here.Count, radius];
+        await consoleMap.ShowPopupAsync(new MapPopup(click.Lon, click.Lat, title, lines, here.Count == 0 ? null : L["Map.PopupList"].Value, link));
+    }
+
     private Task SelectDistrictAsync(string? adcode) =>
         NavigateAsync(query with { District = adcode, Street = null, Cell = null, Ids = null, Incident = null });
 
