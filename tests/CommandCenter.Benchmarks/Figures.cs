@@ -89,6 +89,16 @@ public sealed class CpuMeter
         return result;
     }
 
+    /// <summary>CPU seconds used so far by these processes together (those that have exited count as 0).</summary>
+    public static double SecondsOf(IEnumerable<int> pids) => pids.Sum(pid => ProcessSeconds(pid) ?? 0);
+
+    /// <summary>The processes whose name (/proc/PID/comm) is <paramref name="name"/>, e.g. every Chromium process.</summary>
+    public static IReadOnlyList<int> ProcessesNamed(string name) =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName)
+            .Select(d => int.TryParse(d, out var pid) ? pid : 0).Where(pid => pid > 0)
+            .Where(pid => { try { return File.ReadAllText($"/proc/{pid}/comm").Trim() == name; } catch (IOException) { return false; } })
+            .ToList();
+
     /// <summary>utime + stime from /proc/PID/stat, in seconds (Linux clock ticks are 1/100 s).</summary>
     private static double? ProcessSeconds(int pid)
     {

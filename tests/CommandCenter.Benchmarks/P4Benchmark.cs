@@ -96,6 +96,8 @@ public sealed class P4Benchmark : IBenchmark
         Console.WriteLine($"  {wallCount} wall pages (open = {string.Join(", ", before)}) and {consoleCount} console sessions (/command as commander) connected; " +
             $"storm of {N(count)} incidents in {seconds} s; {Load()}");
         var cpu = await CpuMeter.StartAsync(db.ConnectionString);
+        var chromium = CpuMeter.ProcessesNamed("chromium");
+        var (appCpu, chromiumCpu) = (CpuMeter.SecondsOf([app.ProcessId]), CpuMeter.SecondsOf(chromium));
         var fed = await IncidentFeed.ReportAsync(node.GetRequiredService<IncidentService>(), samples, count, count / (double)seconds, 8, ct);
         var feedSeconds = (fed.Max(f => f.Returned) - fed.Min(f => f.Called)).TotalSeconds;
         for (var w = 0; w < walls.Count; w++)
@@ -111,6 +113,7 @@ public sealed class P4Benchmark : IBenchmark
             }
         }
         var used = await cpu.StopAsync();
+        (appCpu, chromiumCpu) = (CpuMeter.SecondsOf([app.ProcessId]) - appCpu, CpuMeter.SecondsOf(chromium) - chromiumCpu);
         await bus.StopAsync(CancellationToken.None);
 
         // Commit order as this process saw it: the k-th to return is visible once the tile shows before + k.
@@ -137,7 +140,7 @@ public sealed class P4Benchmark : IBenchmark
         }
         foreach (var c in contexts) await c.CloseAsync();
 
-        Console.WriteLine($"  {used}; clock offset page - .NET: {string.Join(", ", offsets.Select(o => $"{F(o.OffsetMs)} ms (round trip {F(o.RoundTripMs)} ms)"))}");
+        Console.WriteLine($"  {used}; app {F(appCpu, 1)} s, Chromium {F(chromiumCpu, 1)} s; clock offset page - .NET: {string.Join(", ", offsets.Select(o => $"{F(o.OffsetMs)} ms (round trip {F(o.RoundTripMs)} ms)"))}");
         Console.WriteLine($"P4 commit -> visible on the wall: {Spread(all, 50, 99)} over {wallCount} walls x {N(count)} incidents " +
             $"({N(count / feedSeconds)} incidents/s achieved in {F(feedSeconds, 1)} s; {consoleCount} console sessions on /command as commander" +
             $"{(missing > 0 ? $"; {N(missing)} never seen" : "")}; from the call instead of its return: p99 {F(Percentile([.. allFromCall.Order()], 99))} ms; " +

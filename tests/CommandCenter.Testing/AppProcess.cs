@@ -17,6 +17,9 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
+    /// <summary>The app's process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => process.Id;
+
     private AppProcess(Process process, string baseUrl)
     {
         this.process = process;
