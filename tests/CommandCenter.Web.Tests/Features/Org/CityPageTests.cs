@@ -37,7 +37,7 @@ public sealed class CityPageTests(LoadedCity city) : IClassFixture<LoadedCity>
         var page = ctx.Render<CityPage>();
         page.WaitForElement("#district-grid");
 
-        await page.InvokeAsync(() => page.FindComponent<CommandCenter.Web.Components.Map.LeafletMap>().Instance.DistrictClicked("110105"));
+        await page.InvokeAsync(() => page.FindComponent<CommandCenter.Web.Components.Map.LeafletMap>().Instance.DistrictClicked("110105", 116.48, 39.95, 150));
 
         var row = page.Find("#district-grid tbody tr.cc-row--selected");
         Assert.Contains("朝阳区", row.TextContent);
