@@ -49,7 +49,9 @@ function boundsArea(b) {
     return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
 }
 
-const heatCellsPerSpot = 1;
+// Each point is drawn as a blurred disc about a radius wide, so a busy spot's colour builds up from the discs of its
+// neighbours too: "full" is set a few busy screen cells high, or the whole city centre reads as one red blob.
+const heatCellsPerSpot = 4;
 // Warm colours only: the district shading underneath is blue.
 const heatGradient = { 0.1: '#1a9850', 0.35: '#91cf60', 0.55: '#fee08b', 0.75: '#fc8d59', 1.0: '#e8262a' };
 
