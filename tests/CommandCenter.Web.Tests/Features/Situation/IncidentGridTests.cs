@@ -47,7 +47,8 @@ public sealed class IncidentGridTests : IAsyncLifetime
         var grid = ctx.Render<IncidentGrid>(p => p.Add(g => g.Filter, filter).Add(g => g.Names, names));
 
         grid.WaitForAssertion(() => Assert.Equal("2", grid.Find("#incident-list").GetAttribute("data-total")), Wait);
-        Assert.Equal(Ids(lightA, lightB), RowIds(grid));
+        // The total can render before the rows do.
+        grid.WaitForAssertion(() => Assert.Equal(Ids(lightA, lightB), RowIds(grid)), Wait);
         Assert.Equal("共 2 件", grid.Find("#incident-total").TextContent.Trim());
         Assert.DoesNotContain(parking.Description, grid.Markup);
     }
@@ -59,6 +60,7 @@ public sealed class IncidentGridTests : IAsyncLifetime
 
         var grid = ctx.Render<IncidentGrid>(p => p.Add(g => g.Filter, Filter(district: "110101")).Add(g => g.Names, names).Add(g => g.RowsPerPage, 2));
         grid.WaitForAssertion(() => Assert.Equal("3", grid.Find("#incident-list").GetAttribute("data-total")), Wait);
+        grid.WaitForAssertion(() => Assert.Equal(2, RowIds(grid).Count), Wait);
         var first = RowIds(grid);
         await grid.InvokeAsync(() => grid.FindComponent<MudDataGrid<IncidentListItem>>().Instance.NavigateTo(Page.Next));
         grid.WaitForAssertion(() => Assert.Single(RowIds(grid)), Wait);
