@@ -15,8 +15,8 @@ public static class Database
     }
 
     /// <summary>
-    /// Statements run at least twice on a physical connection are prepared there (unless the connection string says
-    /// otherwise): the hot paths (event appends, inserts, bus reads) skip parsing and planning.
+    /// Statements run five times (Npgsql's AutoPrepareMinUsages) on a physical connection are prepared there, unless
+    /// the connection string says otherwise: the hot paths (event appends, inserts, bus reads) skip parsing and planning.
     /// </summary>
     public static string WithDefaults(string connectionString)
     {
