@@ -77,14 +77,12 @@ public sealed partial class CommandPage : IDisposable
     private HeatWindow heatWindow = HeatWindow.Day;
     private IReadOnlyCollection<string> heatCategories = [];
     private MapLayers? layers;
-    private MapHeat? heat;
-    private IReadOnlyList<HeatCell>? heatFor;
-    private DateTimeOffset heatAt = DateTimeOffset.MinValue;
+    private LiveHeat liveHeat = default!;
     private ChartSpec? trendChart, topChart;
     private SituationTrend? chartsFor;
     private bool chartsDark;
 
-    private DateTimeOffset MapUpdatedAt => heatAt < snapshot.AsOf ? heatAt : snapshot.AsOf;
+    private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
     private string? LeadValue => query.Cell is null && query.Lead is { } lead ? (lead == "" ? ConsoleQuery.Unassigned : lead) : null;
 
@@ -101,6 +99,7 @@ public sealed partial class CommandPage : IDisposable
     protected override async Task OnInitializedAsync()
     {
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl);
+        liveHeat = new LiveHeat(State, Clock);
         snapshot = State.Current;
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
@@ -256,13 +255,7 @@ public sealed partial class CommandPage : IDisposable
     {
         try
         {
-            var cells = await State.HeatAsync(heatWindow, heatCategories.Count == 0 ? null : heatCategories, stopping.Token);
-            heatAt = Clock.UtcNow;
-            if (!ReferenceEquals(cells, heatFor))
-            {
-                heatFor = cells;
-                heat = SituationVisuals.Heat(cells);
-            }
+            await liveHeat.RefreshAsync(heatWindow, heatCategories.Count == 0 ? null : heatCategories, stopping.Token);
             StateHasChanged();
         }
         catch (Exception e) when (e is not OperationCanceledException)

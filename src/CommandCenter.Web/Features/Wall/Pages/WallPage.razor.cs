@@ -41,19 +41,18 @@ public sealed partial class WallPage : IDisposable
 
     private MapLayers? layers;
     private IReadOnlyList<DistrictLoad>? layersFor;
-    private MapHeat? heat;
-    private IReadOnlyList<HeatCell>? heatFor;
-    private DateTimeOffset heatAt = DateTimeOffset.MinValue;
+    private LiveHeat liveHeat = default!;
     private ChartSpec? trendChart, topChart;
     private SituationTrend? chartsFor;
 
-    private DateTimeOffset MapUpdatedAt => heatAt < snapshot.AsOf ? heatAt : snapshot.AsOf;
+    private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
     protected override async Task OnInitializedAsync()
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Navigation.ToAbsoluteUri(Navigation.Uri).Query);
         kiosk = query.TryGetValue("kiosk", out var k) && k.ToString() is "1" or "true";
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl, Interactive: false);
+        liveHeat = new LiveHeat(State, Clock);
         snapshot = State.Current;
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
@@ -78,13 +77,7 @@ public sealed partial class WallPage : IDisposable
     {
         try
         {
-            var cells = await State.HeatAsync(HeatWindow.Day, null, stopping.Token);
-            heatAt = Clock.UtcNow;
-            if (!ReferenceEquals(cells, heatFor))
-            {
-                heatFor = cells;
-                heat = SituationVisuals.Heat(cells);
-            }
+            await liveHeat.RefreshAsync(HeatWindow.Day, null, stopping.Token);
             StateHasChanged();
         }
         catch (Exception e) when (e is not OperationCanceledException)
