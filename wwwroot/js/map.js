@@ -93,7 +93,8 @@ export async function create(element, view, dotnet) {
             sums.set(key, (sums.get(key) || 0) + w);
         }
         const sorted = [...sums.values()].sort((a, b) => a - b);
-        return sorted.length ? sorted[Math.floor((sorted.length - 1) * 0.95)] * heatCellsPerSpot : 1;
+        // Never above the busiest cell: a few incidents in a quiet city still show at full colour.
+        return sorted.length ? Math.min(sorted[Math.floor((sorted.length - 1) * 0.95)] * heatCellsPerSpot, sorted[sorted.length - 1]) : 1;
     };
     const relabel = () => requestAnimationFrame(() => declutter(markers));
     map.on('zoomend resize', relabel);

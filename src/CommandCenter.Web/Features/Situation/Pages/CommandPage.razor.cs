@@ -78,9 +78,7 @@ public sealed partial class CommandPage : IDisposable
     private IReadOnlyCollection<string> heatCategories = [];
     private MapLayers? layers;
     private LiveHeat liveHeat = default!;
-    private ChartSpec? trendChart, topChart;
-    private SituationTrend? chartsFor;
-    private bool chartsDark;
+    private TrendCharts charts = default!;
 
     private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
@@ -100,6 +98,7 @@ public sealed partial class CommandPage : IDisposable
     {
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl);
         liveHeat = new LiveHeat(State, Clock);
+        charts = new TrendCharts(W, wall: false);
         snapshot = State.Current;
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
@@ -270,26 +269,6 @@ public sealed partial class CommandPage : IDisposable
     private MapLayers MapLayers() =>
         layers = SituationVisuals.DistrictLayers(names!, snapshot.Districts, Dark, layers, query.EffectiveDistrict, streetPoints);
 
-    private ChartSpec TrendChart()
-    {
-        BuildCharts();
-        return trendChart!;
-    }
-
-    private ChartSpec TopChart()
-    {
-        BuildCharts();
-        return topChart!;
-    }
-
-    private void BuildCharts()
-    {
-        var trend = snapshot.Trend;
-        if (ReferenceEquals(chartsFor, trend) && chartsDark == Dark && trendChart is not null) return;
-        (chartsFor, chartsDark) = (trend, Dark);
-        trendChart = SituationVisuals.TrendChart(W, trend, Dark, wall: false);
-        topChart = SituationVisuals.TopChart(W, names!, trend, Dark, wall: false);
-    }
 
     private string Updated(DateTimeOffset at) =>
         at > DateTimeOffset.MinValue ? W["Wall.Updated", Clock.ToLocal(at).ToString("HH:mm:ss")] : W["Wall.StaleNever"];

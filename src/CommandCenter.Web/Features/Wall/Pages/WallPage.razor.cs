@@ -42,8 +42,7 @@ public sealed partial class WallPage : IDisposable
     private MapLayers? layers;
     private IReadOnlyList<DistrictLoad>? layersFor;
     private LiveHeat liveHeat = default!;
-    private ChartSpec? trendChart, topChart;
-    private SituationTrend? chartsFor;
+    private TrendCharts charts = default!;
 
     private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
@@ -53,6 +52,7 @@ public sealed partial class WallPage : IDisposable
         kiosk = query.TryGetValue("kiosk", out var k) && k.ToString() is "1" or "true";
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl, Interactive: false);
         liveHeat = new LiveHeat(State, Clock);
+        charts = new TrendCharts(L, wall: true);
         snapshot = State.Current;
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
@@ -99,26 +99,6 @@ public sealed partial class WallPage : IDisposable
         return layers;
     }
 
-    private ChartSpec TrendChart()
-    {
-        BuildCharts();
-        return trendChart!;
-    }
-
-    private ChartSpec TopChart()
-    {
-        BuildCharts();
-        return topChart!;
-    }
-
-    private void BuildCharts()
-    {
-        var trend = snapshot.Trend;
-        if (ReferenceEquals(chartsFor, trend) && trendChart is not null) return;
-        chartsFor = trend;
-        trendChart = SituationVisuals.TrendChart(L, trend, dark: true, wall: true);
-        topChart = SituationVisuals.TopChart(L, names!, trend, dark: true, wall: true);
-    }
 
     public void Dispose()
     {
