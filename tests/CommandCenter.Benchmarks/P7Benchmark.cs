@@ -13,7 +13,7 @@ namespace CommandCenter.Benchmarks;
 /// P7: committed writes/s at saturation with the event bus on ÷ the same writes with it off (goal ≥ 0.9), and the
 /// time from a writer's commit to another node's subscriber callback (goal p99 ≤ 20 ms), at a moderate rate and at
 /// saturation. A write is what <see cref="IncidentService"/> does per change, cut down to one insert: with the bus
-/// on, the event is appended in the transaction and <see cref="EventBus.Published"/> is called after the commit.
+/// on, the event row rides with the COMMIT (<see cref="BusStore.CommitAsync"/>) and <see cref="EventBus.Published"/> is called after it.
 /// The two nodes are two Core service providers in this process, each with its own EventBus (LISTEN connection,
 /// coalesced NOTIFY); node B only subscribes.
 /// </summary>
@@ -41,9 +41,13 @@ public sealed class P7Benchmark : IBenchmark
                 Console.WriteLine($"  run {run} {Label(mode)}: {N(result.WritesPerSecond)} writes/s{result.LatencyText}; {result.Cpu}");
             }
         }
+        // Throughput on this VM drifts by ±15 % between runs: each run's ratio compares modes measured side by side,
+        // and the median of those ratios is the figure.
         var (on, off, append) = (Median(rates[Mode.On]), Median(rates[Mode.Off]), Median(rates[Mode.AppendOnly]));
-        Console.WriteLine($"P7 bus on/off ratio: {F(on / off)} (on {N(on)} writes/s, off {N(off)} writes/s; event rows without wake-ups or reads " +
-            $"{N(append)} writes/s, {F(append / off)} of off; {o.Writers} writers, synchronous_commit on, {seconds} s x {o.Runs} runs, median; goal >= 0.9)");
+        var ratio = Median(rates[Mode.On].Zip(rates[Mode.Off], (a, b) => a / b));
+        var appendRatio = Median(rates[Mode.AppendOnly].Zip(rates[Mode.Off], (a, b) => a / b));
+        Console.WriteLine($"P7 bus on/off ratio: {F(ratio)} (on {N(on)} writes/s, off {N(off)} writes/s; event rows without wake-ups or reads " +
+            $"{N(append)} writes/s, {F(appendRatio)} of off; {o.Writers} writers, synchronous_commit on, {seconds} s x {o.Runs} runs, median of per-run ratios; goal >= 0.9)");
 
         var moderate = await RunOnceAsync(context, Mode.On, o.Writers, o.Rate ?? 500, seconds, ct);
         PrintLatency($"moderate rate ({N(moderate.WritesPerSecond)} writes/s)", moderate.LatenciesMs, moderate.Lost);
@@ -111,8 +115,8 @@ public sealed class P7Benchmark : IBenchmark
                 var id = await store.InsertAsync(new NewIncident(IncidentSource.Simulator, i.ServiceCode, i.Description, i.Point, StreetCode: i.StreetCode, Address: i.Address),
                     new LocationResult.Located(i.Point, i.DistrictAdcode, i.StreetCode, i.StreetSource), i.SlaTier, DateTimeOffset.UtcNow, i.DueAt,
                     conn, tx, CancellationToken.None);
-                if (bus) await BusStore.AppendAsync(conn, tx, Kind, [id!.Value], CancellationToken.None);
-                await tx.CommitAsync(CancellationToken.None);
+                if (bus) await BusStore.CommitAsync(conn, tx, Kind, [id!.Value], CancellationToken.None);
+                else await tx.CommitAsync(CancellationToken.None);
                 if (bus)
                 {
                     committed[id!.Value] = Stopwatch.GetTimestamp();

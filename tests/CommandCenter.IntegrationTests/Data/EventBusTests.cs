@@ -83,6 +83,39 @@ public sealed class EventBusTests : StartedCore
     }
 
     [Fact]
+    public async Task CommitAsync_ChangeAndEventInOneRoundTrip_BothCommitAndTheConnectionStaysUsable()
+    {
+        var (conn, tx) = await BeginAsync();
+        await BusStore.AppendAsync(conn, tx, "test", [11], default); // stands for the change
+        await BusStore.CommitAsync(conn, tx, "test", [12], default);
+        await tx.DisposeAsync(); // must not roll back what the batch committed
+        await using (var next = await conn.BeginTransactionAsync())
+        {
+            await BusStore.CommitAsync(conn, next, "test", [13], default);
+        }
+
+        var events = await ReadAtLeastAsync(BusCursor.Start, 3);
+        Assert.Equal([11L, 12L, 13L], events.Select(e => e.Ids[0]));
+        await conn.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task CommitAsync_EventRejected_NothingOfTheTransactionIsCommitted()
+    {
+        var (conn, tx) = await BeginAsync();
+        await BusStore.AppendAsync(conn, tx, "test", [21], default);
+
+        await Assert.ThrowsAsync<PostgresException>(() => BusStore.CommitAsync(conn, tx, "", [22], default)); // kind must not be empty
+        await tx.DisposeAsync();
+        await AppendCommittedAsync(23);
+
+        var events = await ReadAtLeastAsync(BusCursor.Start, 1);
+        Assert.Equal([23L], events.Select(e => e.Ids[0]));
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from bus_event where 21 = any(ids) or 22 = any(ids)"));
+        await conn.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Bus_TwoNodes_BothReceiveByNotificationNotByTimer()
     {
         // The catch-up timer is far away: only the NOTIFY wake-up can deliver within the deadline.

@@ -68,9 +68,8 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
                 timeline += await CopyTimelineAsync(conn, chunk, incidentIds, ct);
                 ids.AddRange(incidentIds);
             }
-            if (ids.Count > 0)
-                await BusStore.AppendAsync(conn, tx, ImportedKind, ids, ct);
-            await tx.CommitAsync(ct);
+            if (ids.Count > 0) await BusStore.CommitAsync(conn, tx, ImportedKind, ids, ct);
+            else await tx.CommitAsync(ct);
         }
         finally
         {

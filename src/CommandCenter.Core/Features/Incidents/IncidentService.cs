@@ -158,8 +158,7 @@ public sealed class IncidentService(
     /// <summary>The change and its bus event commit together; then this node and the others are woken.</summary>
     private async Task CommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long incidentId, CancellationToken ct, string kind = BusKinds.IncidentChanged)
     {
-        await BusStore.AppendAsync(conn, tx, kind, [incidentId], ct);
-        await tx.CommitAsync(ct);
+        await BusStore.CommitAsync(conn, tx, kind, [incidentId], ct);
         bus.Published();
     }
 
