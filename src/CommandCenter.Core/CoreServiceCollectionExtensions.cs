@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using CommandCenter.Core.Data;
 using CommandCenter.Core.Data.Bus;
+using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
@@ -78,6 +79,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SituationStore>();
         services.AddSingleton<SituationState>();
         services.AddHostedService(sp => sp.GetRequiredService<SituationState>());
+
+        services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DispatchStore>();
+        services.AddSingleton<DispatchService>();
+        services.AddSingleton<ILeaderJob, EscalationJob>();
         return services;
     }
 }

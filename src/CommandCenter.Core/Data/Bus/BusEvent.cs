@@ -28,6 +28,9 @@ public static class BusKinds
 
     /// <summary>An incident's lifecycle moved on (accepted, returned, resolved, reassigned, closed).</summary>
     public const string IncidentChanged = "incident.changed";
+
+    /// <summary>An order or one of its targets changed (issued, delivered, acknowledged, reported, completed, recalled, escalated); ids are order ids.</summary>
+    public const string OrderChanged = "order.changed";
 }
 
 /// <summary>Section "Bus".</summary>
