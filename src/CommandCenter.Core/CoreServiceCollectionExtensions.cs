@@ -3,6 +3,7 @@ using CommandCenter.Core.Data;
 using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Core.Features.Intake;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Rollups;
@@ -79,6 +80,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SituationStore>();
         services.AddSingleton<SituationState>();
         services.AddHostedService(sp => sp.GetRequiredService<SituationState>());
+
+        services.AddSingleton<FeedStore>();
+        services.AddSingleton<ReadingService>();
+        services.AddSingleton<Open311Store>();
+        services.AddSingleton<Open311Service>();
 
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DispatchStore>();

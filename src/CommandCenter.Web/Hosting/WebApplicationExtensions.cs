@@ -1,6 +1,8 @@
 using CommandCenter.Core.Data;
 using CommandCenter.Web.Components;
+using CommandCenter.Web.Features.Dispatch;
 using CommandCenter.Web.Features.Identity;
+using CommandCenter.Web.Features.Intake;
 using CommandCenter.Web.Features.Org;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -49,6 +51,9 @@ public static class WebApplicationExtensions
         app.MapGet("/culture/{culture}", SetCulture).AllowAnonymous();
         app.MapIdentityEndpoints();
         app.MapOrgApi();
+        app.MapOpen311();
+        app.MapReadingsApi();
+        app.MapHub<DispatchHub>("/hubs/dispatch");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

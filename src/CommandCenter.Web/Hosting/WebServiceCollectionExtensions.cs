@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using CommandCenter.Core;
 using CommandCenter.Core.Data;
+using CommandCenter.Web.Features.Dispatch;
 using CommandCenter.Web.Features.Identity;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Localization;
@@ -43,6 +44,10 @@ public static class WebServiceCollectionExtensions
         services.AddCommandCenterIdentity(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<AccessDeniedHandler>();
+        services.AddExceptionHandler<BadInputHandler>();
+
+        services.AddSignalR();
+        services.AddHostedService<DispatchPusher>();
 
         services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: ["db"])
             .AddCheck<RollupHealthCheck>("rollups");

@@ -31,6 +31,9 @@ public static class BusKinds
 
     /// <summary>An order or one of its targets changed (issued, delivered, acknowledged, reported, completed, recalled, escalated); ids are order ids.</summary>
     public const string OrderChanged = "order.changed";
+
+    /// <summary>A batch of sensor readings was stored; ids: the feed (API client) that sent it.</summary>
+    public const string ReadingsReceived = "readings.received";
 }
 
 /// <summary>Section "Bus".</summary>

@@ -227,6 +227,17 @@ public sealed class DispatchStore(NpgsqlDataSource dataSource)
         return rows.Select(r => new Delivery(r.District, r.Seq, r.Kind, DbTime.Utc(r.At), orders[r.OrderId], orders[r.OrderId].Targets.Single(t => t.Id == r.TargetId))).ToList();
     }
 
+    /// <summary>
+    /// Each district's last delivery number. A counter row is locked until its transaction commits, so every number
+    /// up to the one read here is committed and readable.
+    /// </summary>
+    public async Task<Dictionary<string, long>> LastSeqsAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<(string District, long Seq)>(new CommandDefinition(
+            "select district_adcode, last_seq from district_delivery_seq", cancellationToken: ct))).ToDictionary(r => r.District, r => r.Seq);
+    }
+
     public async Task<OrderCounts> CountsAsync(DateTimeOffset now, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);

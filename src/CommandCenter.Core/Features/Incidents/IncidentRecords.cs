@@ -15,7 +15,8 @@ public enum AssignmentStatus { Pending, Accepted, Returned, Resolved, Withdrawn 
 public sealed record NewIncident(
     IncidentSource Source, string ServiceCode, string Description, GeoPoint Point,
     Datum Datum = Datum.Wgs84, string? StreetCode = null, string? Address = null,
-    string? SourceRef = null, string? CallerName = null, string? CallerPhone = null, DateTimeOffset? ReportedAt = null);
+    string? SourceRef = null, string? CallerName = null, string? CallerPhone = null, DateTimeOffset? ReportedAt = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null);
 
 /// <summary>An incident as every screen sees it: the caller's contact is masked.</summary>
 public sealed record Incident(

@@ -23,9 +23,9 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
     {
         const string sql = """
             insert into incident (source, source_ref, service_code, description, address, lon, lat, district_adcode, street_code, street_source,
-                                  status, sla_tier, reported_at, updated_at, due_at, caller_name, caller_phone)
+                                  status, sla_tier, reported_at, updated_at, due_at, caller_name, caller_phone, attributes)
             values (@source, @SourceRef, @ServiceCode, @Description, @Address, @lon, @lat, @DistrictAdcode, @StreetCode, @streetSource,
-                    'open', @tier, @reportedAt, @reportedAt, @dueAt, @CallerName, @CallerPhone)
+                    'open', @tier, @reportedAt, @reportedAt, @dueAt, @CallerName, @CallerPhone, @attributes::jsonb)
             on conflict (source, source_ref) do nothing
             returning id
             """;
@@ -34,6 +34,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             source = IncidentCodes.Code(input.Source), input.SourceRef, input.ServiceCode, input.Description, input.Address,
             lon = where.Wgs84.Lon, lat = where.Wgs84.Lat, where.DistrictAdcode, where.StreetCode, streetSource = IncidentCodes.Code(where.Source),
             tier = IncidentCodes.SlaCode(tier), reportedAt, dueAt, input.CallerName, input.CallerPhone,
+            attributes = input.Attributes is { Count: > 0 } a ? System.Text.Json.JsonSerializer.Serialize(a) : null,
         }, tx, cancellationToken: ct));
     }
 

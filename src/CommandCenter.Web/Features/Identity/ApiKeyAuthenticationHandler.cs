@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Web.Features.Intake;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +49,10 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (Response.HasStarted) return Task.CompletedTask;
         Response.StatusCode = status;
         Response.Headers.Remove("Location");
+        // Open311 clients expect the spec's error body, and 403 for a missing key as for a bad one.
+        if (Open311Api.IsOpen311(Context))
+            return Open311Format.Error(Open311Format.FromPath(Request.Path), StatusCodes.Status403Forbidden,
+                status == StatusCodes.Status401Unauthorized ? "api_key is required." : detail).ExecuteAsync(Context);
         return Results.Problem(detail, statusCode: status).ExecuteAsync(Context);
     }
 }

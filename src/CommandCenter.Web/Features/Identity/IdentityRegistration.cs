@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Web.Features.Intake;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -69,7 +70,10 @@ public static class IdentityRegistration
             {
                 if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                     ctx.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString();
-                return ValueTask.CompletedTask;
+                return Open311Api.IsOpen311(ctx.HttpContext)
+                    ? new ValueTask(Open311Format.Error(Open311Format.FromPath(ctx.HttpContext.Request.Path), StatusCodes.Status429TooManyRequests,
+                        "Too many requests from this API key; retry after the time in Retry-After.").ExecuteAsync(ctx.HttpContext))
+                    : ValueTask.CompletedTask;
             };
             o.AddPolicy(ApiRateLimit, http => http.User.KindOf() == CommandCenterClaims.ApiClientKind
                 && int.TryParse(http.User.FindFirst(CommandCenterClaims.RateLimit)?.Value, out var perMinute)
@@ -121,7 +125,8 @@ public static class IdentityRegistration
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/open311"))
+        // Machines (APIs, and district systems on the dispatch hub) get a status; browsers on pages get a redirect.
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/open311") || ctx.Request.Path.StartsWithSegments("/hubs"))
             ctx.Response.StatusCode = status;
         else
             ctx.Response.Redirect(ctx.RedirectUri);

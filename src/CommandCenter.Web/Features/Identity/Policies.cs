@@ -16,6 +16,8 @@ public static class Policies
     public const string Department = "department";
     /// <summary>Read-only reference data for signed-in people and API clients (district systems, intake feeds).</summary>
     public const string OrgRead = "org-read";
+    /// <summary>Machines that feed the city's picture (Open311 clients, sensor platforms): an API key.</summary>
+    public const string Intake = "intake";
 
     public static void Add(AuthorizationOptions o)
     {
@@ -27,6 +29,7 @@ public static class Policies
         o.AddPolicy(Wall, p => p.RequireRole(Roles.WallDisplay, Roles.Commander, Roles.Supervisor, Roles.Admin).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(Liaison, p => p.RequireRole(Roles.Liaison).AddAuthenticationSchemes(AuthSchemes.Cookie));
         o.AddPolicy(Department, p => p.RequireRole(Roles.Department).AddAuthenticationSchemes(AuthSchemes.Cookie));
+        o.AddPolicy(Intake, p => p.RequireRole(Roles.ApiClient).AddAuthenticationSchemes(AuthSchemes.ApiKey));
         o.AddPolicy(OrgRead, p => p.RequireAuthenticatedUser().AddAuthenticationSchemes(AuthSchemes.Cookie, AuthSchemes.ApiKey));
         // Anything that names no policy still needs a signed-in principal.
         o.FallbackPolicy = o.GetPolicy(SignedIn);

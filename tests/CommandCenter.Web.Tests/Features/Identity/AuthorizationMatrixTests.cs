@@ -30,6 +30,10 @@ public sealed class AuthorizationMatrixTests(CommandCenterFactory factory) : ICl
     {
         ["adcode"] = InScope,
         ["culture"] = "en",
+        ["format"] = "json",
+        ["code"] = "noise",
+        ["id"] = "999999999",
+        ["token"] = "no-such-token",
     };
 
     // Columns as in Callers. A = allowed (the row's own success answer), L = must sign in (pages: 302 to /login?returnUrl=…,
@@ -45,6 +49,9 @@ public sealed class AuthorizationMatrixTests(CommandCenterFactory factory) : ICl
         Page("GET,POST /department",                       "200",                  "L  F  F  F  F  F  A  F  L"),
         Page("GET,POST /command",                          "200",                  "L  F  A  F  F  F  F  F  L"),
         // The wall is interactive only (not prerendered): the page answers 200 with an empty shell the circuit fills.
+        Page("GET,POST /command/orders",                   "200",                  "L  F  A  A  F  F  F  F  L"),
+        // The district inbox (static rendering, form posts): liaisons only.
+        Page("GET,POST /liaison",                          "200",                  "L  F  F  F  A  F  F  F  L"),
         Page("GET,POST /wall",                             "200",                  "L  A  A  A  F  F  F  A  L"),
         Page("GET,POST /login",                            "200",                  "A  A  A  A  A  A  A  A  A"),
         // The page explains a refusal, so it answers 403 itself; reaching it is the success.
@@ -60,6 +67,19 @@ public sealed class AuthorizationMatrixTests(CommandCenterFactory factory) : ICl
         Api("GET /api/v1/org/districts/{adcode}/streets",  "200",                  "L  A  A  A  A  A  A  A  A"),
         Api("GET /api/v1/org/departments",                 "200",                  "L  A  A  A  A  A  A  A  A"),
         Api("GET /api/v1/org/categories",                  "200",                  "L  A  A  A  A  A  A  A  A"),
+        // Open311: the catalog is public; requests need an API key, and the spec answers 403 for a missing one too.
+        Api("GET /open311/v2/discovery.{format}",          "200",                  "A  A  A  A  A  A  A  A  A"),
+        Api("GET /open311/v2/services.{format}",           "200",                  "A  A  A  A  A  A  A  A  A"),
+        Api("GET /open311/v2/services/{code}.{format}",    "200",                  "A  A  A  A  A  A  A  A  A"),
+        Api("POST /open311/v2/requests.{format}",          "400",                  "F  F  F  F  F  F  F  F  A"),
+        Api("GET /open311/v2/requests.{format}",           "200",                  "F  F  F  F  F  F  F  F  A"),
+        Api("GET /open311/v2/requests/{id}.{format}",      "404",                  "F  F  F  F  F  F  F  F  A"),
+        Api("GET /open311/v2/tokens/{token}.{format}",     "404",                  "F  F  F  F  F  F  F  F  A"),
+        // The dispatch hub: only liaisons pass authorization (SignalR then answers GET without a connection id 400, GET negotiate 405).
+        Api("* /hubs/dispatch",                            "400",                  "L  F  F  F  A  F  F  F  L"),
+        Api("* /hubs/dispatch/negotiate",                  "405",                  "L  F  F  F  A  F  F  F  L"),
+        // Sensor platforms only: people's cookies do not count (an empty body is refused after authorization, as 415).
+        Api("POST /api/v1/readings",                       "415",                  "L  L  L  L  L  L  L  L  A"),
     ];
 
     /// <summary>

@@ -1,3 +1,6 @@
+using CommandCenter.Core.Data.Bus;
+using CommandCenter.Core.Features.Dispatch;
+using CommandCenter.Core.Features.Identity;
 using CommandCenter.Web.Components;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
@@ -5,11 +8,15 @@ using CommandCenter.Core.Features.Rollups;
 using CommandCenter.Core.Features.Situation;
 using CommandCenter.Web.Components.Charts;
 using CommandCenter.Web.Components.Map;
+using CommandCenter.Web.Features.Dispatch;
+using CommandCenter.Web.Features.Identity;
 using CommandCenter.Web.Features.Situation.Components;
 using CommandCenter.Web.Features.Wall;
 using CommandCenter.Web.Features.Wall.Components;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -40,6 +47,18 @@ public sealed partial class CommandPage : IDisposable
     [Inject] private IStringLocalizer<WallStrings> W { get; set; } = default!;
     [Inject] private ILogger<CommandPage> Logger { get; set; } = default!;
     [Inject] private SituationStore Store { get; set; } = default!;
+    [Inject] private DispatchService Dispatch { get; set; } = default!;
+    [Inject] private EventBus Bus { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>Only present while prerendering; the interactive circuit has no HttpContext.</summary>
+    [CascadingParameter] private HttpContext? HttpContext { get; set; }
+
+    /// <summary>The commander's address for the orders' audit, taken from the prerender request and carried into the circuit.</summary>
+    [PersistentState] public string? ClientIp { get; set; }
 
     [CascadingParameter(Name = "DarkMode")] private bool Dark { get; set; }
 
@@ -79,6 +98,8 @@ public sealed partial class CommandPage : IDisposable
     private MapLayers? layers;
     private LiveHeat liveHeat = default!;
     private TrendCharts charts = default!;
+    private Commander commander = new(new AccessScope(new HashSet<string>()), Actor.System);
+    private OrderBoard? orders;
 
     private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
@@ -96,6 +117,12 @@ public sealed partial class CommandPage : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        ClientIp ??= HttpContext?.Connection.RemoteIpAddress?.ToString();
+        if (AuthenticationState is not null)
+        {
+            var principal = (await AuthenticationState).User;
+            commander = new Commander(principal.ToScope(), principal.ToActor(ClientIp));
+        }
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl);
         liveHeat = new LiveHeat(State, Clock);
         charts = new TrendCharts(W, wall: false);
@@ -106,6 +133,18 @@ public sealed partial class CommandPage : IDisposable
         departments = await Org.ListDepartmentsAsync(stopping.Token);
         await RefreshHeatAsync();
         heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
+        await StartOrdersAsync();
+    }
+
+    /// <summary>The orders tile: re-read when an order changes (a Dispatch click included) and every few seconds.</summary>
+    private async Task StartOrdersAsync()
+    {
+        orders = new OrderBoard(Dispatch, Bus, Clock, Time, Logger, commander.Scope, withPending: false, () => InvokeSafelyAsync(() =>
+        {
+            StateHasChanged();
+            return Task.CompletedTask;
+        }));
+        await orders.StartAsync(stopping.Token);
     }
 
     protected override async Task OnParametersSetAsync()
@@ -278,6 +317,7 @@ public sealed partial class CommandPage : IDisposable
         stopping.Cancel();
         subscription?.Dispose();
         heatTimer?.Dispose();
+        orders?.Dispose();
         stopping.Dispose();
     }
 }

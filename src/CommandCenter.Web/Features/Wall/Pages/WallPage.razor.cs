@@ -1,3 +1,6 @@
+using CommandCenter.Core.Data.Bus;
+using CommandCenter.Core.Features.Dispatch;
+using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
 using CommandCenter.Core.Features.Rollups;
@@ -5,8 +8,11 @@ using CommandCenter.Core.Features.Situation;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Charts;
 using CommandCenter.Web.Components.Map;
+using CommandCenter.Web.Features.Dispatch;
+using CommandCenter.Web.Features.Identity;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +35,12 @@ public sealed partial class WallPage : IDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IStringLocalizer<WallStrings> L { get; set; } = default!;
     [Inject] private ILogger<WallPage> Logger { get; set; } = default!;
+    [Inject] private DispatchService Dispatch { get; set; } = default!;
+    [Inject] private EventBus Bus { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     private readonly CancellationTokenSource stopping = new();
     private SituationSnapshot snapshot = SituationSnapshot.Empty;
@@ -43,6 +55,7 @@ public sealed partial class WallPage : IDisposable
     private IReadOnlyList<DistrictLoad>? layersFor;
     private LiveHeat liveHeat = default!;
     private TrendCharts charts = default!;
+    private OrderBoard? orders;
 
     private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
@@ -56,6 +69,7 @@ public sealed partial class WallPage : IDisposable
         snapshot = State.Current;
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
+        await StartOrdersAsync();
         await RefreshHeatAsync();
         heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
     }
@@ -87,6 +101,18 @@ public sealed partial class WallPage : IDisposable
         }
     }
 
+    /// <summary>The orders tile and ticker; until a read succeeds they say "loading" (no number is made up).</summary>
+    private async Task StartOrdersAsync()
+    {
+        var scope = AuthenticationState is null ? new AccessScope(new HashSet<string>()) : (await AuthenticationState).User.ToScope();
+        orders = new OrderBoard(Dispatch, Bus, Clock, Time, Logger, scope, withPending: true, () => InvokeSafelyAsync(() =>
+        {
+            StateHasChanged();
+            return Task.CompletedTask;
+        }));
+        await orders.StartAsync(stopping.Token);
+    }
+
     private Task InvokeSafelyAsync(Func<Task> work) => culture.RunAsync(InvokeAsync, work, stopping.Token);
 
     private MapLayers MapLayers()
@@ -105,6 +131,7 @@ public sealed partial class WallPage : IDisposable
         stopping.Cancel();
         subscription?.Dispose();
         heatTimer?.Dispose();
+        orders?.Dispose();
         stopping.Dispose();
     }
 }

@@ -1,0 +1,84 @@
+using System.Threading.Channels;
+using CommandCenter.Core.Data.Bus;
+using CommandCenter.Core.Features.Dispatch;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CommandCenter.Web.Features.Dispatch;
+
+/// <summary>
+/// Pushes each district's new deliveries to that district's hub group on this node, in seq order. Woken by
+/// "order.changed" on the event bus, so it only ever reads what has committed. At least once: a push that fails
+/// is retried, and clients drop a seq they have seen and call <see cref="DispatchHub.Resume"/> on (re)connect.
+/// </summary>
+public sealed class DispatchPusher(
+    EventBus bus, DispatchStore store, IHubContext<DispatchHub, IDispatchClient> hub, ILogger<DispatchPusher> logger)
+    : BackgroundService
+{
+    private const int Page = 500;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    // One pending wake-up is enough: each pass reads every district's counter.
+    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private Dictionary<string, long> pushed = [];
+    private IDisposable? subscription;
+
+    /// <summary>Starts from the current numbers before the server accepts connections: clients get older deliveries from Resume.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        subscription = bus.Subscribe(events =>
+        {
+            if (events.Any(e => e.Kind == BusKinds.OrderChanged)) wake.Writer.TryWrite(true);
+        });
+        pushed = await store.LastSeqsAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        subscription?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var _ in wake.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await PushAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Pushing dispatch deliveries failed; retrying");
+                    await Task.Delay(RetryDelay, stoppingToken);
+                    wake.Writer.TryWrite(true);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PushAsync(CancellationToken ct)
+    {
+        foreach (var (district, last) in await store.LastSeqsAsync(ct))
+        {
+            var from = pushed.GetValueOrDefault(district);
+            while (from < last)
+            {
+                var page = await store.DeliveriesAfterAsync(district, from, Page, ct);
+                if (page.Count == 0) break;
+                var group = hub.Clients.Group(DispatchGroups.District(district));
+                foreach (var delivery in page)
+                {
+                    await group.Delivery(DeliveryMessage.From(delivery));
+                    // Advanced per message: a failure re-sends only from the first message not yet handed over.
+                    pushed[district] = from = delivery.Seq;
+                }
+            }
+        }
+    }
+}
