@@ -9,9 +9,11 @@ using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace CommandCenter.IntegrationTests.Features.Dispatch;
@@ -174,8 +176,44 @@ public sealed class DispatchHubTests(DispatchApp app) : IClassFixture<DispatchAp
 }
 
 /// <summary>The whole app in memory against its own database, in demo mode (the liaison accounts), with hub clients.</summary>
-public sealed class DispatchApp : WebApplicationFactory<Program>, IAsyncLifetime
+/// <summary>The hub on an app whose clock the test moves: escalation is run by the leader's job on that clock.</summary>
+public sealed class DispatchHubEscalationTests(DispatchAppOnTestClock app) : IClassFixture<DispatchAppOnTestClock>
 {
+    [Fact]
+    public async Task Escalation_NotAcknowledgedWithinItsSla_IsPushedToTheDistrictUntilAcknowledged()
+    {
+        var order = await app.IssueAsync("110107"); // normal priority: 60 minutes to acknowledge
+        await using var liaison = await app.ConnectAsync("110107");
+
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        var escalated = await liaison.NextAsync(m => m.OrderId == order.Id && m.Kind == "escalated");
+        await liaison.Connection.InvokeAsync<TargetMessage>(nameof(DispatchHub.Acknowledge), escalated.Target.TargetId, (string?)null);
+        app.Clock.Advance(TimeSpan.FromMinutes(10)); // past the re-notify interval: nothing more once acknowledged
+        var later = await app.IssueAsync("110107");
+        var next = await liaison.NextAsync(m => m.OrderId == later.Id);
+
+        Assert.Equal(1, escalated.Target.Escalations);
+        Assert.DoesNotContain(liaison.Seen, m => m.OrderId == order.Id && m.Kind == "escalated" && m.Seq != escalated.Seq);
+        Assert.Equal(escalated.Seq + 1, next.Seq);
+    }
+}
+
+public sealed class DispatchAppOnTestClock : DispatchApp
+{
+    public DispatchAppOnTestClock() : base(new FakeTimeProvider(DateTimeOffset.UtcNow)) { }
+}
+
+public class DispatchApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly FakeTimeProvider? clock;
+
+    public DispatchApp() { }
+
+    protected DispatchApp(FakeTimeProvider clock) => this.clock = clock;
+
+    /// <summary>The app's clock, when the test moves it.</summary>
+    public FakeTimeProvider Clock => clock ?? throw new InvalidOperationException("This app runs on the system clock.");
+
     public static readonly AccessScope Commander = AccessScope.For(Roles.Commander);
     public static readonly Actor CommanderActor = new("commander");
 
@@ -202,6 +240,7 @@ public sealed class DispatchApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:CommandCenter", database.ConnectionString);
         builder.UseSetting("CommandCenter:Demo", "true");
         builder.UseSetting("Simulator:Enabled", "false");
+        if (clock is not null) builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()

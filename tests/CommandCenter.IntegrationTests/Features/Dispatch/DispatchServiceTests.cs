@@ -84,6 +84,26 @@ public sealed class DispatchServiceTests : StartedCore
     }
 
     [Fact]
+    public async Task OneClick_TwoCommandersDispatchTheSameDisputeAtOnce_MakeOneOrder()
+    {
+        var incident = await ReportAsync(Dongcheng);
+        using var start = new ManualResetEventSlim();
+
+        var clicks = Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await Dispatch.DispatchAsync(Commander, new Actor($"commander-{i}"), OrderSource.Dispute(incident.Id));
+        })).ToArray();
+        start.Set();
+        var both = await Task.WhenAll(clicks);
+
+        Assert.Single(both, r => r.Created);
+        Assert.Equal(both[0].Order.Id, both[1].Order.Id);
+        Assert.Equal(1L, await ScalarAsync<long>("select count(*) from dispatch_order"));
+        Assert.Single(await Dispatch.DeliveriesAfterAsync(DongchengLiaison, 0));
+    }
+
+    [Fact]
     public async Task OneClick_CompoundAcrossTwoDistricts_IsOneJointOrderWithATargetEach()
     {
         var a = await ReportAsync(Dongcheng);
