@@ -28,13 +28,13 @@ public sealed class OrderDialogTests(LoadedCity city) : IClassFixture<LoadedCity
 
         var dialog = await provider.InvokeAsync(() => ctx.Services.GetRequiredService<IDialogService>()
             .ShowAsync<OrderDialog>("编辑指令", new DialogParameters<OrderDialog> { { d => d.Draft, draft }, { d => d.Commander, commander } }));
-        provider.WaitForElement("#order-dialog");
+        provider.WaitForElement("#order-dialog", TimeSpan.FromSeconds(15)); // it reads departments and districts first
         Assert.Single(provider.FindAll(".cc-order-form__target"));
         Assert.Equal("110105", provider.Find(".cc-order-form__target").GetAttribute("data-district"));
 
         // An empty instruction: refused here, in Chinese, and the dialog stays open with the rest as it was.
         provider.Find("#order-submit").Click();
-        provider.WaitForAssertion(() => Assert.Contains("请填写指令内容", provider.Find("#order-errors").TextContent));
+        provider.WaitForAssertion(() => Assert.Contains("请填写指令内容", provider.Find("#order-errors").TextContent), TimeSpan.FromSeconds(15));
         Assert.Single(provider.FindAll(".cc-order-form__target"));
         Assert.False(dialog.Result.IsCompleted);
 

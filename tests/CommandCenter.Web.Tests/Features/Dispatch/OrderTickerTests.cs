@@ -31,7 +31,7 @@ public sealed class OrderTickerTests
 
         // The clock ticks by itself, from the server's time.
         ((FakeTimeProvider)ctx.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromSeconds(2));
-        ticker.WaitForAssertion(() => Assert.Equal("03:07", ticker.Find(".order-tick__clock").TextContent));
+        ticker.WaitForAssertion(() => Assert.Equal("03:07", ticker.Find(".order-tick__clock").TextContent), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
