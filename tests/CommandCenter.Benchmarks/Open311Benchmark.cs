@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Core.Features.Intake;
 using CommandCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static CommandCenter.Benchmarks.Figures;
@@ -23,12 +24,14 @@ public sealed class Open311Benchmark : IBenchmark
         await using var db = await context.CreateDatabaseAsync(ct);
         string key;
         List<(string Code, string Lat, string Long, string Description)> samples;
+        ILookup<string, ServiceAttribute> required;
         await using (var core = await CoreServices.CreateStartedAsync(db.ConnectionString))
         {
             key = (await core.GetRequiredService<IdentityAdminService>().CreateApiClientAsync(Actor.System, "bench-open311", null, 100_000, null, ct)).Secret;
             samples = BenchContext.History(await BenchContext.CreateGeneratorAsync(core, ct: ct), 2_000)
                 .Select(i => (i.ServiceCode, i.Point.Lat.ToString("R", CultureInfo.InvariantCulture), i.Point.Lon.ToString("R", CultureInfo.InvariantCulture), i.Description))
                 .ToList();
+            required = (await core.GetRequiredService<Open311Service>().AttributesAsync(ct)).Where(a => a.Required).ToLookup(a => a.ServiceCode);
         }
         await using var app = await AppProcess.StartAsync(db.ConnectionString, new Dictionary<string, string>(), ct);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = writers }) { BaseAddress = new Uri(app.BaseUrl + "/") };
@@ -36,10 +39,14 @@ public sealed class Open311Benchmark : IBenchmark
         async Task<double> PostAsync(int i)
         {
             var (code, lat, lon, description) = samples[i % samples.Count];
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            var fields = new Dictionary<string, string>
             {
                 ["api_key"] = key, ["service_code"] = code, ["lat"] = lat, ["long"] = lon, ["description"] = description, ["client_request_key"] = $"bench-{i}",
-            });
+            };
+            // What a citizen app answers for the service definition's required questions.
+            foreach (var a in required[code])
+                fields[$"attribute[{a.Code}]"] = a.Values.Count > 0 ? a.Values[0].Key : a.Datatype == "number" ? "1" : "现场确认";
+            using var form = new FormUrlEncodedContent(fields);
             var start = Stopwatch.GetTimestamp();
             using var response = await http.PostAsync("open311/v2/requests.json", form, ct);
             if ((int)response.StatusCode != 201)
