@@ -214,13 +214,24 @@ public sealed class DispatchStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>A district's deliveries after <paramref name="afterSeq"/>, in number order.</summary>
-    public async Task<IReadOnlyList<Delivery>> DeliveriesAfterAsync(string districtAdcode, long afterSeq, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<Delivery>> DeliveriesAfterAsync(string districtAdcode, long afterSeq, int limit, CancellationToken ct) =>
+        DeliveriesAfterAsync(new Dictionary<string, long> { [districtAdcode] = afterSeq }, limit, ct);
+
+    /// <summary>
+    /// Several districts' deliveries, each after its own number, in one read (what a node pushes after a joint order):
+    /// ordered by district, then number; each order is loaded once however many districts it went to.
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> DeliveriesAfterAsync(IReadOnlyDictionary<string, long> after, int limit, CancellationToken ct)
     {
+        if (after.Count == 0) return [];
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = (await conn.QueryAsync<(string District, long Seq, string Kind, DateTime At, long OrderId, long TargetId)>(new CommandDefinition("""
-            select district_adcode, seq, kind, at, order_id, target_id from order_delivery
-            where district_adcode = @districtAdcode and seq > @afterSeq order by seq limit @limit
-            """, new { districtAdcode, afterSeq, limit }, cancellationToken: ct))).ToList();
+            select d.district_adcode, d.seq, d.kind, d.at, d.order_id, d.target_id
+            from unnest(@districts::char(6)[], @seqs::bigint[]) as a (district_adcode, after_seq)
+            join order_delivery d on d.district_adcode = a.district_adcode and d.seq > a.after_seq
+            order by d.district_adcode, d.seq
+            limit @limit
+            """, new { districts = after.Keys.ToArray(), seqs = after.Values.ToArray(), limit }, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return [];
         var orders = (await LoadAsync($"select {OrderColumns} from dispatch_order o where o.id = any(@ids)",
             new { ids = rows.Select(r => r.OrderId).Distinct().ToArray() }, conn, null, ct)).ToDictionary(o => o.Id);
