@@ -24,7 +24,7 @@ public static partial class Program
           stale       app killed → wall shows stale after N s (--runs, default 3)
           backfill    incidents over a year through the bulk writer (--incidents, default 2400000; --keep: keep the database)
           open311     Open311 POST requests/s on one node, p50/p99 (--incidents 5000 requests, --writers 8 concurrent clients)
-          p5          350 then 1750 SignalR liaison clients: order issued → received p99, ack → commander's node p99, ÷ a bare hub (--incidents 20 orders per size)
+          p5          350 then 1750 SignalR liaison clients: order issued → received p99, ack → commander's node p99, ÷ a bare hub (--incidents 60 orders per size)
         Needs CC_BENCH_ADMIN_CONNECTION (scripts/bench sets it).
         """;
 
