@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Dispatch;
+using CommandCenter.Core.Features.Org;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CommandCenter.Web.Features.Dispatch;
@@ -12,13 +13,13 @@ namespace CommandCenter.Web.Features.Dispatch;
 /// is retried, and clients drop a seq they have seen and call <see cref="DispatchHub.Resume"/> on (re)connect.
 /// </summary>
 public sealed class DispatchPusher(
-    EventBus bus, DispatchStore store, IHubContext<DispatchHub, IDispatchClient> hub, ILogger<DispatchPusher> logger)
+    EventBus bus, DispatchStore store, OrgStore org, IHubContext<DispatchHub, IDispatchClient> hub, ILogger<DispatchPusher> logger)
     : BackgroundService
 {
     private const int Page = 500;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    // One pending wake-up is enough: each pass reads every district's counter.
+    // One pending wake-up is enough: each pass reads every district's new deliveries.
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private ConcurrentDictionary<string, long> pushed = new();
     private IDisposable? subscription;
@@ -30,7 +31,10 @@ public sealed class DispatchPusher(
         {
             if (events.Any(e => e.Kind == BusKinds.OrderChanged)) wake.Writer.TryWrite(true);
         });
-        pushed = new ConcurrentDictionary<string, long>(await store.LastSeqsAsync(cancellationToken));
+        // Every district, so a pass is one read of what is new after each district's number (no counter read first).
+        var last = await store.LastSeqsAsync(cancellationToken);
+        pushed = new ConcurrentDictionary<string, long>(
+            (await org.ListDistrictsAsync(cancellationToken)).ToDictionary(d => d.Adcode, d => last.GetValueOrDefault(d.Adcode)));
         await base.StartAsync(cancellationToken);
     }
 
@@ -71,10 +75,7 @@ public sealed class DispatchPusher(
     {
         while (true)
         {
-            var behind = (await store.LastSeqsAsync(ct)).Where(d => d.Value > pushed.GetValueOrDefault(d.Key))
-                .ToDictionary(d => d.Key, d => pushed.GetValueOrDefault(d.Key));
-            if (behind.Count == 0) return;
-            var page = await store.DeliveriesAfterAsync(behind, Page, ct);
+            var page = await store.DeliveriesAfterAsync(new Dictionary<string, long>(pushed), Page, ct);
             if (page.Count == 0) return;
             await Task.WhenAll(page.GroupBy(d => d.DistrictAdcode).Select(async deliveries =>
             {
