@@ -21,14 +21,17 @@ public sealed partial class Open311Service(IncidentService incidents, OrgService
 
     public Task<IReadOnlyList<Category>> ServicesAsync(CancellationToken ct = default) => org.ListCategoriesAsync(ct);
 
-    public async Task<IReadOnlyList<ServiceAttribute>> AttributesAsync(CancellationToken ct = default) => await store.AttributesAsync(ct);
+    private IReadOnlyList<ServiceAttribute>? attributes;
+
+    /// <summary>The service definitions' attributes: reference data from the migrations, read once (every POST checks against them).</summary>
+    public async Task<IReadOnlyList<ServiceAttribute>> AttributesAsync(CancellationToken ct = default) => attributes ??= await store.AttributesAsync(ct);
 
     /// <summary>The service definition's attributes; 404 for an unknown service code.</summary>
     public async Task<(Category Service, IReadOnlyList<ServiceAttribute> Attributes)> DefinitionAsync(string serviceCode, CancellationToken ct = default)
     {
         var service = (await org.ListCategoriesAsync(ct)).FirstOrDefault(c => c.ServiceCode == serviceCode)
             ?? throw new Open311Exception(404, $"No service with service_code '{Clip(serviceCode)}'.");
-        return (service, (await store.AttributesAsync(ct)).Where(a => a.ServiceCode == serviceCode).ToList());
+        return (service, (await AttributesAsync(ct)).Where(a => a.ServiceCode == serviceCode).ToList());
     }
 
     public async Task<Open311Created> CreateAsync(long clientId, string clientName, Open311Post post, CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommandCenter.Core.Features.Dispatch;
+using CommandCenter.Core.Features.Incidents;
 using MudBlazor;
 
 namespace CommandCenter.Web.Features.Dispatch;
@@ -27,17 +28,9 @@ public static class DispatchFormat
     };
 
     /// <summary>The state's code as the database and the markup carry it ("in-progress").</summary>
-    public static string StateCode(TargetState state) => state switch
-    {
-        TargetState.InProgress => "in-progress",
-        _ => state.ToString().ToLowerInvariant(),
-    };
+    public static string StateCode(TargetState state) => IncidentCodes.Code(state);
 
-    public static string PriorityCode(OrderPriority priority) => priority switch
-    {
-        OrderPriority.ExtraUrgent => "extra-urgent",
-        _ => priority.ToString().ToLowerInvariant(),
-    };
+    public static string PriorityCode(OrderPriority priority) => IncidentCodes.Code(priority);
 
     public static Color PriorityColor(OrderPriority priority) => priority switch
     {
