@@ -201,7 +201,11 @@ public sealed class DispatchService(
         await GetAsync(scope, orderId, ct) is null ? [] : await store.HistoryAsync(orderId, ct);
 
     public async Task<IReadOnlyList<OrderProgress>> ProgressAsync(AccessScope scope, long orderId, CancellationToken ct = default) =>
-        await GetAsync(scope, orderId, ct) is null ? [] : await store.ProgressAsync(orderId, ct);
+        await GetAsync(scope, orderId, ct) is null ? [] : await store.ProgressAsync([orderId], null, ct);
+
+    /// <summary>The reports of several orders in one read; a liaison gets only its own district's.</summary>
+    public Task<IReadOnlyList<OrderProgress>> ProgressAsync(AccessScope scope, IReadOnlyList<long> orderIds, CancellationToken ct = default) =>
+        store.ProgressAsync(orderIds, ReaderDistrict(scope), ct);
 
     /// <summary>The caller's district's deliveries after the last number it saw, in order (what a reconnecting client asks for).</summary>
     public Task<IReadOnlyList<Delivery>> DeliveriesAfterAsync(AccessScope scope, long afterSeq, int limit = 200, CancellationToken ct = default)

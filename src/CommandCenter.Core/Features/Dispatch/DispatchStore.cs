@@ -204,13 +204,17 @@ public sealed class DispatchStore(NpgsqlDataSource dataSource)
             new { orderId }, cancellationToken: ct))).Select(r => new OrderHistoryEntry(r.Id, r.TargetId, DbTime.Utc(r.At), r.Actor, r.Ip, r.Action, r.Detail)).ToList();
     }
 
-    public async Task<IReadOnlyList<OrderProgress>> ProgressAsync(long orderId, CancellationToken ct)
+    /// <summary>The reports of these orders (all their targets, or with <paramref name="districtAdcode"/> only that district's), oldest first.</summary>
+    public async Task<IReadOnlyList<OrderProgress>> ProgressAsync(IReadOnlyList<long> orderIds, string? districtAdcode, CancellationToken ct)
     {
+        if (orderIds.Count == 0) return [];
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<ProgressRow>(new CommandDefinition("""
             select p.id, p.target_id, p.at, p.actor, p.kind, p.text from order_progress p join order_target t on t.id = p.target_id
-            where t.order_id = @orderId order by p.id
-            """, new { orderId }, cancellationToken: ct))).Select(r => new OrderProgress(r.Id, r.TargetId, DbTime.Utc(r.At), r.Actor, r.Kind, r.Text)).ToList();
+            where t.order_id = any(@orderIds) and (@districtAdcode::text is null or t.district_adcode = @districtAdcode)
+            order by p.id
+            """, new { orderIds = orderIds.ToArray(), districtAdcode }, cancellationToken: ct)))
+            .Select(r => new OrderProgress(r.Id, r.TargetId, DbTime.Utc(r.At), r.Actor, r.Kind, r.Text)).ToList();
     }
 
     /// <summary>A district's deliveries after <paramref name="afterSeq"/>, in number order.</summary>

@@ -23,7 +23,7 @@ public sealed record LiaisonInbox(IReadOnlyList<InboxEntry> Pending, IReadOnlyLi
         var active = await dispatch.ListAsync(scope, activeOnly: true, limit: 500, ct: ct);
         var recent = await dispatch.ListAsync(scope, activeOnly: false, limit: 60, ct: ct);
         var pending = new List<InboxEntry>();
-        var working = new List<InboxEntry>();
+        var working = new List<(Order Order, OrderTarget Target)>();
         var history = new List<InboxEntry>();
         foreach (var order in active.Concat(recent).DistinctBy(o => o.Id))
         {
@@ -31,17 +31,15 @@ public sealed record LiaisonInbox(IReadOnlyList<InboxEntry> Pending, IReadOnlyLi
             if (target.Unacknowledged && order.Status == OrderStatus.Active)
                 pending.Add(new(order, target, []));
             else if (target.IsOpen && order.Status == OrderStatus.Active)
-            {
-                // Reports only where they are shown in full: few orders are in progress at once.
-                var reports = (await dispatch.ProgressAsync(scope, order.Id, ct)).Where(p => p.TargetId == target.Id).ToList();
-                working.Add(new(order, target, reports));
-            }
+                working.Add((order, target));
             else
                 history.Add(new(order, target, []));
         }
+        // Reports only where they are shown in full (orders in progress), in one read.
+        var reports = (await dispatch.ProgressAsync(scope, working.Select(w => w.Order.Id).ToList(), ct)).ToLookup(p => p.TargetId);
         return new(
             [.. pending.OrderBy(e => e.Order.AckDueAt).ThenBy(e => e.Order.Id)],
-            [.. working.OrderBy(e => e.Order.DeadlineAt).ThenBy(e => e.Order.Id)],
+            [.. working.OrderBy(e => e.Order.DeadlineAt).ThenBy(e => e.Order.Id).Select(w => new InboxEntry(w.Order, w.Target, [.. reports[w.Target.Id]]))],
             [.. history.OrderByDescending(e => e.Target.CompletedAt ?? e.Order.ClosedAt ?? e.Target.UpdatedAt).Take(HistoryLimit)]);
     }
 }
