@@ -45,17 +45,23 @@ public sealed class CredentialStore(NpgsqlDataSource dataSource)
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { id }, tx, cancellationToken: ct)) == 1;
     }
 
-    public async Task<long?> InsertApiClientAsync(string name, string keyPrefix, byte[] keyHash, string? departmentCode, int ratePerMinute, long? createdBy,
-        NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
+    public async Task<long?> InsertApiClientAsync(string name, string keyPrefix, byte[] keyHash, string? departmentCode, int ratePerMinute,
+        TimeSpan? expectedCadence, long? createdBy, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
     {
         const string sql = """
-            insert into api_client (name, key_prefix, key_hash, department_code, rate_limit_per_minute, created_by)
-            values (@name, @keyPrefix, @keyHash, @departmentCode, @ratePerMinute, @createdBy)
+            insert into api_client (name, key_prefix, key_hash, department_code, rate_limit_per_minute, expected_cadence, created_by)
+            values (@name, @keyPrefix, @keyHash, @departmentCode, @ratePerMinute, @expectedCadence, @createdBy)
             on conflict (name) do nothing
             returning id
             """;
         return await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(sql,
-            new { name, keyPrefix, keyHash, departmentCode, ratePerMinute, createdBy }, tx, cancellationToken: ct));
+            new { name, keyPrefix, keyHash, departmentCode, ratePerMinute, expectedCadence, createdBy }, tx, cancellationToken: ct));
+    }
+
+    public async Task<bool> UpdateFeedAsync(long id, string? departmentCode, TimeSpan? expectedCadence, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
+    {
+        const string sql = "update api_client set department_code = @departmentCode, expected_cadence = @expectedCadence where id = @id";
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, departmentCode, expectedCadence }, tx, cancellationToken: ct)) == 1;
     }
 
     public async Task<IReadOnlyList<ApiClient>> ListApiClientsAsync(CancellationToken ct = default)
@@ -83,7 +89,8 @@ public sealed class CredentialStore(NpgsqlDataSource dataSource)
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { id }, tx, cancellationToken: ct)) == 1;
     }
 
-    private const string ApiColumns = "id, name, key_prefix, department_code, rate_limit_per_minute, created_at, revoked_at, last_used_at";
+    private const string ApiColumns =
+        "id, name, key_prefix, department_code, rate_limit_per_minute, created_at, revoked_at, last_used_at, expected_cadence, last_received_at";
 
     private sealed record DeviceRow(long Id, string Name, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastSeenAt)
     {
@@ -91,9 +98,9 @@ public sealed class CredentialStore(NpgsqlDataSource dataSource)
     }
 
     private sealed record ApiClientRow(long Id, string Name, string KeyPrefix, string? DepartmentCode, int RateLimitPerMinute,
-        DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt)
+        DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt, TimeSpan? ExpectedCadence, DateTime? LastReceivedAt)
     {
         public ApiClient ToClient() => new(Id, Name, KeyPrefix, DepartmentCode, RateLimitPerMinute,
-            Utc(CreatedAt), Utc(RevokedAt), Utc(LastUsedAt));
+            Utc(CreatedAt), Utc(RevokedAt), Utc(LastUsedAt), ExpectedCadence, Utc(LastReceivedAt));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CommandCenter.Core.Features.Intake;
 using CommandCenter.Core.Features.Org;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -112,21 +113,42 @@ public sealed partial class IdentityAdminService(
             return 0;
         }, ct);
 
-    public async Task<IssuedSecret<ApiClient>> CreateApiClientAsync(Actor actor, string name, string? departmentCode, int ratePerMinute, long? createdBy, CancellationToken ct = default)
+    public async Task<IssuedSecret<ApiClient>> CreateApiClientAsync(Actor actor, string name, string? departmentCode, int ratePerMinute, long? createdBy,
+        TimeSpan? expectedCadence = null, CancellationToken ct = default)
     {
         name = RequireName(name);
         if (ratePerMinute is < 1 or > 100_000) throw new IdentityValidationException("The rate limit must be between 1 and 100000 requests a minute.");
-        if (departmentCode is not null && (await org.ListDepartmentsAsync(ct)).All(d => d.Code != departmentCode))
-            throw new IdentityValidationException($"Unknown department '{departmentCode}'.");
+        await RequireFeedAsync(departmentCode, expectedCadence, ct);
         var key = SecretTokens.Generate(SecretTokens.ApiKeyPrefix);
         var id = await InTransactionAsync(async (conn, tx) =>
         {
-            var id = await credentials.InsertApiClientAsync(name, key[..10], SecretTokens.Hash(key), departmentCode, ratePerMinute, createdBy, conn, tx, ct)
+            var id = await credentials.InsertApiClientAsync(name, key[..10], SecretTokens.Hash(key), departmentCode, ratePerMinute, expectedCadence, createdBy, conn, tx, ct)
                 ?? throw new IdentityValidationException($"An API client named '{name}' exists.");
-            await audit.AppendAsync(actor, "apikey.created", name, new { id, departmentCode, ratePerMinute }, conn, tx, ct);
+            await audit.AppendAsync(actor, "apikey.created", name, new { id, departmentCode, ratePerMinute, expectedCadence }, conn, tx, ct);
             return id;
         }, ct);
         return new((await credentials.ListApiClientsAsync(ct)).Single(c => c.Id == id), key);
+    }
+
+    /// <summary>Changes what the feed catalog knows of a client: its owning department and the cadence it is expected to send at.</summary>
+    public async Task UpdateFeedAsync(Actor actor, long id, string? departmentCode, TimeSpan? expectedCadence, CancellationToken ct = default)
+    {
+        await RequireFeedAsync(departmentCode, expectedCadence, ct);
+        await InTransactionAsync(async (conn, tx) =>
+        {
+            if (!await credentials.UpdateFeedAsync(id, departmentCode, expectedCadence, conn, tx, ct))
+                throw new IdentityValidationException($"No API client has id {id}.");
+            await audit.AppendAsync(actor, "apikey.feed-changed", id.ToString(), new { departmentCode, expectedCadence }, conn, tx, ct);
+            return 0;
+        }, ct);
+    }
+
+    private async Task RequireFeedAsync(string? departmentCode, TimeSpan? expectedCadence, CancellationToken ct)
+    {
+        if (expectedCadence is { } cadence && (cadence < FeedFreshness.MinCadence || cadence > FeedFreshness.MaxCadence))
+            throw new IdentityValidationException("The expected cadence must be between 10 seconds and 31 days, or empty for a client that sends on demand.");
+        if (departmentCode is not null && (await org.ListDepartmentsAsync(ct)).All(d => d.Code != departmentCode))
+            throw new IdentityValidationException($"Unknown department '{departmentCode}'.");
     }
 
     public async Task RevokeApiClientAsync(Actor actor, long id, CancellationToken ct = default) =>

@@ -14,8 +14,10 @@ public sealed record UserDraft(string UserName, string DisplayName, IReadOnlyLis
 
 public sealed record WallDevice(long Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastSeenAt);
 
+/// <summary>An external system with an API key; also a feed: <paramref name="ExpectedCadence"/> (null: sends on demand) and when it last delivered.</summary>
 public sealed record ApiClient(long Id, string Name, string KeyPrefix, string? DepartmentCode, int RateLimitPerMinute,
-    DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt,
+    TimeSpan? ExpectedCadence = null, DateTimeOffset? LastReceivedAt = null);
 
 /// <summary>A secret shown exactly once, at creation; only its hash is stored.</summary>
 public sealed record IssuedSecret<T>(T Item, string Secret);

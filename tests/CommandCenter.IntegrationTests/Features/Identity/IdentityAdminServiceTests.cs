@@ -151,6 +151,39 @@ public sealed class IdentityAdminServiceTests(IdentityDatabase db) : IClassFixtu
     }
 
     [Fact]
+    public async Task UpdateFeed_DepartmentAndCadence_ListedAndAudited()
+    {
+        var issued = await Admin.CreateApiClientAsync(Actor.System, IdentityDatabase.UniqueName("sensors"), null, 60, null, TimeSpan.FromMinutes(1));
+        Assert.Equal(TimeSpan.FromMinutes(1), issued.Item.ExpectedCadence);
+        Assert.Null(issued.Item.LastReceivedAt);
+
+        await Admin.UpdateFeedAsync(new Actor("admin"), issued.Item.Id, "beijing-drainage", TimeSpan.FromMinutes(15));
+        var changed = (await Admin.ListApiClientsAsync()).Single(c => c.Id == issued.Item.Id);
+        Assert.Equal(("beijing-drainage", TimeSpan.FromMinutes(15)), (changed.DepartmentCode, changed.ExpectedCadence));
+        Assert.Equal("admin", Assert.Single(await db.AuditAsync("apikey.feed-changed", issued.Item.Id.ToString())).Actor);
+
+        await Admin.UpdateFeedAsync(Actor.System, issued.Item.Id, null, null);
+        Assert.Null((await Admin.ListApiClientsAsync()).Single(c => c.Id == issued.Item.Id).ExpectedCadence);
+    }
+
+    [Fact]
+    public async Task UpdateFeed_BadCadenceDepartmentOrClient_ThrowsAndChangesNothing()
+    {
+        var issued = await Admin.CreateApiClientAsync(Actor.System, IdentityDatabase.UniqueName("sensors"), null, 60, null, TimeSpan.FromMinutes(5));
+        var audit = await db.CountAsync("audit_event");
+
+        await Assert.ThrowsAsync<IdentityValidationException>(() => Admin.UpdateFeedAsync(Actor.System, issued.Item.Id, null, TimeSpan.FromSeconds(1)));
+        await Assert.ThrowsAsync<IdentityValidationException>(() => Admin.UpdateFeedAsync(Actor.System, issued.Item.Id, null, TimeSpan.FromDays(60)));
+        await Assert.ThrowsAsync<IdentityValidationException>(() => Admin.UpdateFeedAsync(Actor.System, issued.Item.Id, "no-such-dept", null));
+        await Assert.ThrowsAsync<IdentityValidationException>(() => Admin.UpdateFeedAsync(Actor.System, -1, null, null));
+        await Assert.ThrowsAsync<IdentityValidationException>(() =>
+            Admin.CreateApiClientAsync(Actor.System, IdentityDatabase.UniqueName("sensors"), null, 60, null, TimeSpan.Zero));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), (await Admin.ListApiClientsAsync()).Single(c => c.Id == issued.Item.Id).ExpectedCadence);
+        Assert.Equal(audit, await db.CountAsync("audit_event"));
+    }
+
+    [Fact]
     public async Task RevokeDevice_Twice_RevokedOnceAndAuditedOnce()
     {
         var issued = await Admin.CreateDeviceAsync(Actor.System, "走廊 Corridor wall", null);

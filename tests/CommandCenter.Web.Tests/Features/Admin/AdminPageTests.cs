@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Core.Features.Intake;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Web.Features.Admin.Pages;
 using CommandCenter.Web.Features.Identity;
@@ -135,6 +136,34 @@ public sealed partial class AdminPageTests(LoadedCity city) : IClassFixture<Load
         Assert.Null(ui.Row("#admin-apiclients", issued.Item.Name).QuerySelector("[data-action=revoke]"));
         Assert.NotNull((await Admin.ListApiClientsAsync()).Single(c => c.Id == issued.Item.Id).RevokedAt);
         Assert.Contains(await Admin.ListAuditAsync(200, "apikey.revoked"), e => e.Subject == issued.Item.Id.ToString());
+    }
+
+    [Fact]
+    public async Task AdminPage_EditFeed_SetsCadenceAndShowsFreshnessInWords()
+    {
+        var feeds = Core.GetRequiredService<FeedStore>();
+        var issued = await Admin.CreateApiClientAsync(Actor.System, Unique("gauges"), null, 120, null);
+        await feeds.TouchAsync(issued.Item.Id, DateTimeOffset.UtcNow.AddMinutes(-20), default);
+        await using var ui = AdminUi.Render(this, await NewAdminAsync());
+        var row = ui.WaitForRow("#admin-apiclients", issued.Item.Name);
+        Assert.Equal("按需", row.QuerySelector("[data-freshness]")!.TextContent.Trim());
+
+        row.QuerySelector("[data-action=edit-feed]")!.Click();
+        ui.Dialogs.WaitForElement("#apiclient-cadence", Wait);
+        ui.Choose("#apiclient-department", "北京城市排水集团");
+        ui.Choose("#apiclient-cadence", "每 5 分钟");
+        ui.Dialogs.Find("#dialog-save").Click();
+
+        // 20 minutes without a delivery from a 5-minute feed: more than two intervals, fewer than six.
+        ui.Page.WaitForAssertion(() =>
+        {
+            var edited = ui.Row("#admin-apiclients", issued.Item.Name);
+            Assert.Equal("延迟", edited.QuerySelector("[data-freshness]")!.TextContent.Trim());
+            Assert.Contains("每 5 分钟", edited.TextContent);
+        }, Wait);
+        var saved = (await Admin.ListApiClientsAsync()).Single(c => c.Id == issued.Item.Id);
+        Assert.Equal(("beijing-drainage", TimeSpan.FromMinutes(5)), (saved.DepartmentCode, saved.ExpectedCadence));
+        Assert.Contains(await Admin.ListAuditAsync(200, "apikey.feed-changed"), e => e.Subject == issued.Item.Id.ToString());
     }
 
     [Fact]

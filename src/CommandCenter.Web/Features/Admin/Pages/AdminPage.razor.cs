@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommandCenter.Core.Features.Identity;
+using CommandCenter.Core.Features.Intake;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Web.Features.Admin.Components;
 using CommandCenter.Web.Features.Identity;
@@ -19,7 +20,7 @@ public partial class AdminPage
     [
         "user.created", "user.roles-changed", "user.password-reset", "user.disabled", "user.enabled",
         "device.created", "device.revoked", "device.login-succeeded", "device.login-failed",
-        "apikey.created", "apikey.revoked", "login.succeeded", "login.failed", "login.locked-out", "logout",
+        "apikey.created", "apikey.feed-changed", "apikey.revoked", "login.succeeded", "login.failed", "login.locked-out", "logout",
     ];
 
     private static readonly DialogOptions FormOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, BackdropClick = false };
@@ -152,6 +153,19 @@ public partial class AdminPage
         StateHasChanged();
         await ShowSecretAsync(L["ApiClient.IssuedTitle", issued.Item.Name], L["ApiClient.IssuedHint"], issued.Secret);
     }
+
+    private async Task EditFeedAsync(ApiClient client)
+    {
+        var parameters = new DialogParameters<ApiClientDialog>
+        {
+            { d => d.Actor, actor }, { d => d.Departments, departments }, { d => d.Client, client },
+        };
+        if (await ResultAsync<ApiClientDialog>(L["ApiClient.EditTitle", client.Name], parameters, FormOptions) is null) return;
+        Snackbar.Add(L["ApiClient.SavedMessage", client.Name], Severity.Success);
+        await ReloadAsync(reloadApiClients: true);
+    }
+
+    private FeedStatus Freshness(ApiClient client) => FeedFreshness.Of(client.ExpectedCadence, client.LastReceivedAt, Clock.UtcNow);
 
     private async Task RevokeApiClientAsync(ApiClient client)
     {
