@@ -27,7 +27,7 @@ public sealed class Open311Benchmark : IBenchmark
         ILookup<string, ServiceAttribute> required;
         await using (var core = await CoreServices.CreateStartedAsync(db.ConnectionString))
         {
-            key = (await core.GetRequiredService<IdentityAdminService>().CreateApiClientAsync(Actor.System, "bench-open311", null, 100_000, null, ct)).Secret;
+            key = (await core.GetRequiredService<IdentityAdminService>().CreateApiClientAsync(Actor.System, "bench-open311", null, 100_000, null, ct: ct)).Secret;
             samples = BenchContext.History(await BenchContext.CreateGeneratorAsync(core, ct: ct), 2_000)
                 .Select(i => (i.ServiceCode, i.Point.Lat.ToString("R", CultureInfo.InvariantCulture), i.Point.Lon.ToString("R", CultureInfo.InvariantCulture), i.Description))
                 .ToList();
