@@ -26,7 +26,7 @@ public sealed class AppFixture : IAsyncLifetime
         await database.InitializeAsync();
         try
         {
-            app = await AppProcess.StartAsync(database.ConnectionString, new Dictionary<string, string> { ["CommandCenter__Demo"] = "true" });
+            app = await AppProcess.StartAsync(database.ConnectionString, new Dictionary<string, string> { ["CommandCenter__Demo"] = "true", ["CsvImport__ChunkSize"] = "2000" });
         }
         catch
         {
