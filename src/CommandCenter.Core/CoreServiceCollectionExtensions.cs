@@ -6,6 +6,7 @@ using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Intake;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Risk;
 using CommandCenter.Core.Features.Rollups;
 using CommandCenter.Core.Features.Simulator;
 using CommandCenter.Core.Features.Situation;
@@ -67,6 +68,9 @@ public static class CoreServiceCollectionExtensions
             .Configure<IConfiguration>((o, c) => o.Enabled = c.GetValue<bool>("CommandCenter:Demo"))
             .BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ILeaderJob, IncidentSimulator>();
+        services.AddSingleton<Rainstorm>();
+        services.AddSingleton<ReadingSimulator>();
+        services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<ReadingSimulator>());
 
         services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new RollupGrid(
@@ -85,11 +89,24 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ReadingService>();
         services.AddSingleton<Open311Store>();
         services.AddSingleton<Open311Service>();
+        services.AddOptions<CsvImportOptions>().BindConfiguration(CsvImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CsvImportStore>();
+        services.AddSingleton<CsvImportService>();
 
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DispatchStore>();
         services.AddSingleton<DispatchService>();
         services.AddSingleton<ILeaderJob, EscalationJob>();
+
+        services.AddOptions<RiskOptions>().BindConfiguration(RiskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RiskStore>();
+        services.AddSingleton<DerivedIndicators>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<AlertOrders>();
+        services.AddSingleton<AlertJob>();
+        services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<AlertJob>());
+        services.AddSingleton<RiskState>();
+        services.AddHostedService(sp => sp.GetRequiredService<RiskState>());
         return services;
     }
 }

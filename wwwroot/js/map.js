@@ -75,6 +75,7 @@ export async function create(element, view, dotnet) {
     const outlines = L.layerGroup().addTo(map);
     const labels = L.layerGroup().addTo(map);
     const points = L.layerGroup().addTo(map);
+    const alerts = L.layerGroup().addTo(map);
     let markers = [];
     let shapes = null;
     let drawn = null;   // the layers last drawn
@@ -189,6 +190,25 @@ export async function create(element, view, dotnet) {
             element.dataset.heatPoints = String(heatPoints.size);
             // leaflet.heat draws in the next animation frame; this callback runs after it, so the count says "drawn".
             requestAnimationFrame(() => { element.dataset.heatDrawn = String(++heatDraws); });
+        },
+        // Alert markers [{key, lon, lat, text, kind}], replacing the last set: a pin in the kind's colour with its text
+        // beside it (the level in words, never colour alone), above the heat.
+        setMarkers(list) {
+            alerts.clearLayers();
+            for (const m of list) {
+                const box = document.createElement('span');
+                box.className = `cc-marker cc-marker--${m.kind}`;
+                const pin = document.createElement('span');
+                pin.className = 'cc-marker__pin';
+                const text = document.createElement('span');
+                text.className = 'cc-marker__text';
+                text.textContent = m.text;
+                box.append(pin, text);
+                L.marker([m.lat, m.lon], {
+                    icon: L.divIcon({ className: 'cc-marker-icon', html: box, iconSize: null }), interactive: false, keyboard: false, zIndexOffset: 1000,
+                }).addTo(alerts);
+            }
+            element.dataset.markers = String(list.length);
         },
         // A popup of plain text: citizens' words are set with textContent, never parsed as HTML. The link is ours.
         showPopup(p) {

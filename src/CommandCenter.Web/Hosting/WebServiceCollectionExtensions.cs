@@ -48,6 +48,8 @@ public static class WebServiceCollectionExtensions
 
         services.AddSignalR();
         services.AddHostedService<DispatchPusher>();
+        services.AddSingleton<OrderBoard>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrderBoard>());
 
         services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: ["db"])
             .AddCheck<RollupHealthCheck>("rollups");

@@ -34,6 +34,9 @@ public static class BusKinds
 
     /// <summary>A batch of sensor readings was stored; ids: the feed (API client) that sent it.</summary>
     public const string ReadingsReceived = "readings.received";
+
+    /// <summary>Risk alerts were raised, escalated, de-escalated, cleared or acknowledged; ids are alert ids.</summary>
+    public const string AlertChanged = "alert.changed";
 }
 
 /// <summary>Section "Bus".</summary>

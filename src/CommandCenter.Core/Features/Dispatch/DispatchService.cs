@@ -2,6 +2,7 @@ using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Core.Features.Org;
+using CommandCenter.Core.Features.Risk;
 using CommandCenter.Core.Features.Situation;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,14 +16,19 @@ namespace CommandCenter.Core.Features.Dispatch;
 /// </summary>
 public sealed class DispatchService(
     NpgsqlDataSource dataSource, DispatchStore store, IncidentStore incidents, OrgStore org, WorkingCalendarService calendar,
-    SituationState situation, CityClock clock, EventBus bus, IOptions<DispatchOptions> options)
+    SituationState situation, CityClock clock, EventBus bus, IOptions<DispatchOptions> options, AlertOrders? alertOrders = null)
 {
     public const int MaxTargets = 16;
 
-    /// <summary>The order one click would issue for a source: targets from the location, lead from the suggestion or category, priority from the SLA tier, deadline from the category.</summary>
+    /// <summary>
+    /// The order one click would issue for a source: targets from the location, lead from the suggestion or category, priority from the SLA tier,
+    /// deadline from the category. For a risk alert (<see cref="AlertService.OrderSourceFor"/>) see <see cref="AlertOrders"/>.
+    /// </summary>
     public async Task<NewOrder> DraftAsync(AccessScope scope, OrderSource source, CancellationToken ct = default)
     {
         EnsureCommander(scope);
+        if (source.Kind == OrderSourceKind.Alert)
+            return await (alertOrders ?? throw new InvalidOperationException("Risk alerts are not composed.")).DraftAsync(source, ct);
         var now = clock.UtcNow;
         var categories = (await org.ListCategoriesAsync(ct)).ToDictionary(c => c.ServiceCode);
         var found = new List<Incident>();

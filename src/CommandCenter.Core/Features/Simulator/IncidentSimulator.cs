@@ -22,7 +22,8 @@ namespace CommandCenter.Core.Features.Simulator;
 /// </summary>
 public sealed class IncidentSimulator(
     NpgsqlDataSource dataSource, IncidentService incidents, IncidentBulkWriter writer, IncidentLocator locator, OrgStore org,
-    WorkingCalendarService calendar, CityClock clock, TimeProvider time, IOptions<SimulatorOptions> options, ILogger<IncidentSimulator> logger)
+    WorkingCalendarService calendar, CityClock clock, TimeProvider time, IOptions<SimulatorOptions> options, ILogger<IncidentSimulator> logger,
+    Rainstorm? rainstorm = null)
     : ILeaderJob
 {
     private static readonly Actor Reporter = new(IncidentGenerator.ReporterActor);
@@ -87,7 +88,10 @@ public sealed class IncidentSimulator(
     /// <summary>Reports the incidents of [<paramref name="from"/>, <paramref name="to"/>) and takes the steps due by <paramref name="to"/>.</summary>
     private async Task TickAsync(IncidentGenerator generator, DateTimeOffset from, DateTimeOffset to, SimulatorOptions o, CancellationToken ct)
     {
-        foreach (var plan in generator.GenerateLive(from, to, o.IncidentsPerDay))
+        // A rainstorm under way (on the real clock, as the readings see it) adds its reports in the districts it hits.
+        var storm = rainstorm?.ActiveAt(time.GetUtcNow());
+        var rain = storm is null ? [] : generator.GenerateRain(from, to, storm.Districts, o.RainstormIncidentsPerHour * storm.IntensityAt(time.GetUtcNow()));
+        foreach (var plan in generator.GenerateLive(from, to, o.IncidentsPerDay).Concat(rain))
         {
             try
             {

@@ -35,4 +35,21 @@ public sealed class SimulatorOptions
 
     /// <summary>Real time between live ticks.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Real time between simulated sensor readings (every fed risk indicator, in every district it has).</summary>
+    public TimeSpan ReadingsInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A rainstorm starts once in every this much real time (when, and where, from the seed); zero: none.</summary>
+    public TimeSpan RainstormEvery { get; set; } = TimeSpan.FromHours(6);
+
+    public TimeSpan RainstormDuration { get; set; } = TimeSpan.FromMinutes(45);
+
+    /// <summary>How many districts a rainstorm hits.</summary>
+    [Range(1, 16)] public int RainstormDistricts { get; set; } = 4;
+
+    /// <summary>Starts a rainstorm as soon as the simulator leads (for a demo).</summary>
+    public bool RainstormNow { get; set; }
+
+    /// <summary>Extra reports per hit district per simulated hour at the storm's peak: waterlogging, burst water mains, road damage.</summary>
+    [Range(0, 10_000)] public double RainstormIncidentsPerHour { get; set; } = 40;
 }

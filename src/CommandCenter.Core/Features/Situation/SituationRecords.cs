@@ -10,6 +10,9 @@ public sealed record OpenIncident(
     string? LeadDepartment, bool LeadAccepted, int Bounces, DateTimeOffset ReportedAt, DateTimeOffset DueAt)
 {
     public bool IsOverdue(DateTimeOffset now) => DueAt < now;
+
+    /// <summary>A dispute (推诿): bounced at least twice, or without an accepting owner past its due time.</summary>
+    public bool IsDisputed(DateTimeOffset now) => Bounces >= 2 || (!LeadAccepted && IsOverdue(now));
 }
 
 /// <summary>

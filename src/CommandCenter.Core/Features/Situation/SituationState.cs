@@ -214,7 +214,7 @@ public sealed class SituationState(
             listsDirty = false;
         }
         listsAt = now;
-        var disputed = all.Where(i => i.Bounces >= 2 || (!i.LeadAccepted && i.IsOverdue(now)))
+        var disputed = all.Where(i => i.IsDisputed(now))
             .OrderByDescending(i => i.Bounces).ThenBy(i => i.ReportedAt).ThenBy(i => i.Id).Take(o.ListLimit).ToList();
         compounds = CompoundFinder.Find(all, leads, o.CompoundRadiusMetres, o.CompoundWindow, o.ListLimit);
         if (disputed.Count == 0)

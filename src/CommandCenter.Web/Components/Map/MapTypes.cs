@@ -30,3 +30,6 @@ public sealed record MapClick(string DistrictAdcode, double Lon, double Lat, dou
 public sealed record MapPopup(double Lon, double Lat, string Title, IReadOnlyList<MapPopupLine> Lines, string? LinkText = null, string? LinkHref = null);
 
 public sealed record MapPopupLine(string Head, string Text);
+
+/// <summary>A labelled marker (e.g. a red alert) drawn above the heat; <paramref name="Kind"/> picks its colour (cc-marker--red).</summary>
+public sealed record MapMarker(string Key, double Lon, double Lat, string Text, string Kind);

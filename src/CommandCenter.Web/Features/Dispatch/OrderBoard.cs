@@ -1,3 +1,4 @@
+using CommandCenter.Core.Data;
 using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
@@ -17,42 +18,50 @@ public sealed record PendingTarget(long OrderId, long TargetId, string Number, O
 public sealed record OrderBoardState(OrderCounts Counts, IReadOnlyList<PendingTarget> Pending, DateTimeOffset AsOf);
 
 /// <summary>
-/// The wall's and the console's order figures, kept current: re-read when "order.changed" arrives on the bus (coalesced,
-/// so a burst is one read) and every <see cref="RefreshInterval"/>, because an acknowledgment SLA runs out without any event.
-/// <paramref name="changed"/> is called after each read; the page renders through its own dispatcher.
+/// This node's order figures for the wall's tile and ticker and the console's tile: one reader however many screens
+/// are open. Re-read when "order.changed" arrives on the bus (coalesced, so a burst is one read) and every
+/// <see cref="RefreshInterval"/>, because an acknowledgment SLA runs out without any event; nothing is read while no
+/// screen subscribes. The figures are city-wide: every screen that shows them (wall, console) sees the whole city.
 /// </summary>
-public sealed class OrderBoard(
-    DispatchService dispatch, EventBus bus, CityClock clock, TimeProvider time, ILogger logger, AccessScope scope, bool withPending, Func<Task> changed)
-    : IDisposable
+public sealed class OrderBoard(DispatchService dispatch, EventBus bus, CityClock clock, TimeProvider time, ILogger<OrderBoard> logger)
+    : IHostedService, IDisposable
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly AccessScope CityWide = AccessScope.For(Roles.Supervisor);
     // The active orders read for the ticker; the counts are exact whatever this cuts off.
     private const int ActiveLimit = 500;
 
+    private readonly Lock gate = new();
+    private List<Action> subscribers = [];
     private Coalescer? coalescer;
     private IDisposable? subscription;
     private ITimer? timer;
-    private volatile bool disposed;
 
     /// <summary>Null until the first read succeeds; then the last good read (its <see cref="OrderBoardState.AsOf"/> stops moving if reads fail).</summary>
     public OrderBoardState? State { get; private set; }
 
-    /// <summary>Follows the bus and the timer, then reads once; a failed first read is logged and retried by the timer.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>Called (on a background thread) after each read; the first subscriber starts the reading.</summary>
+    public IDisposable Subscribe(Action changed)
+    {
+        lock (gate) subscribers = [.. subscribers, changed];
+        coalescer?.Signal();
+        return new Subscription(() => { lock (gate) subscribers = subscribers.Where(s => s != changed).ToList(); });
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         coalescer = new Coalescer(RefreshAsync, Settle, MinInterval, time);
         subscription = bus.Subscribe(OnEvents);
         timer = time.CreateTimer(_ => coalescer?.Signal(), null, RefreshInterval, RefreshInterval);
-        try
-        {
-            await ReadAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Order figures failed to load");
-        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
     }
 
     /// <summary>Runs on the bus's loop: only signals.</summary>
@@ -63,31 +72,24 @@ public sealed class OrderBoard(
 
     private async Task RefreshAsync()
     {
-        if (disposed) return;
+        List<Action> listeners;
+        lock (gate) listeners = subscribers;
+        if (listeners.Count == 0) return;
         try
         {
-            await ReadAsync(CancellationToken.None);
+            var at = clock.UtcNow;
+            var counts = await dispatch.CountsAsync();
+            var active = await dispatch.ListAsync(CityWide, activeOnly: true, limit: ActiveLimit);
+            State = new OrderBoardState(counts, Pending(active), at);
         }
         catch (Exception e)
         {
-            // The as-of time stops moving, which is what the screen should show; the log says why.
+            // The as-of time stops moving, which is what the screens should show; the log says why.
             logger.LogWarning(e, "Order figures refresh failed");
             return;
         }
-        if (!disposed) await changed();
-    }
-
-    private async Task ReadAsync(CancellationToken ct)
-    {
-        var at = clock.UtcNow;
-        var counts = await dispatch.CountsAsync(ct);
-        IReadOnlyList<PendingTarget> pending = [];
-        if (withPending)
-        {
-            var active = await dispatch.ListAsync(scope, activeOnly: true, limit: ActiveLimit, ct: ct);
-            pending = Pending(active);
-        }
-        State = new OrderBoardState(counts, pending, at);
+        lock (gate) listeners = subscribers;
+        foreach (var listener in listeners) listener();
     }
 
     /// <summary>Targets still waiting for a person to acknowledge: past their SLA first, then the longest waiting.</summary>
@@ -100,7 +102,6 @@ public sealed class OrderBoard(
 
     public void Dispose()
     {
-        disposed = true;
         subscription?.Dispose();
         timer?.Dispose();
         coalescer?.Dispose();

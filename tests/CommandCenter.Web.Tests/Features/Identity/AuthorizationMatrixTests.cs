@@ -46,10 +46,12 @@ public sealed class AuthorizationMatrixTests(CommandCenterFactory factory) : ICl
         Page("GET,POST /city",                             "200",                  "L  A  A  A  A  A  A  A  L"),
         Page("GET,POST /city/district/{Adcode}",           "200",                  "L  A  A  A  A  A  A  A  L"),
         Page("GET,POST /admin",                            "200",                  "L  A  F  F  F  F  F  F  L"),
+        Page("GET,POST /admin/import",                     "200",                  "L  A  F  F  F  F  F  F  L"),
         Page("GET,POST /department",                       "200",                  "L  F  F  F  F  F  A  F  L"),
         Page("GET,POST /command",                          "200",                  "L  F  A  F  F  F  F  F  L"),
         // The wall is interactive only (not prerendered): the page answers 200 with an empty shell the circuit fills.
         Page("GET,POST /command/orders",                   "200",                  "L  F  A  A  F  F  F  F  L"),
+        Page("GET,POST /command/risk",                     "200",                  "L  F  A  A  F  F  F  F  L"),
         // The district inbox (static rendering, form posts): liaisons only.
         Page("GET,POST /liaison",                          "200",                  "L  F  F  F  A  F  F  F  L"),
         Page("GET,POST /wall",                             "200",                  "L  A  A  A  F  F  F  A  L"),

@@ -1,4 +1,3 @@
-using CommandCenter.Core.Data.Bus;
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Web.Components;
@@ -43,13 +42,11 @@ public sealed partial class CommandPage : IDisposable
     [Inject] private CityClock Clock { get; set; } = default!;
     [Inject] private IOptions<CityOptions> City { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private OrderBoard Orders { get; set; } = default!;
     [Inject] private IStringLocalizer<ConsoleStrings> L { get; set; } = default!;
     [Inject] private IStringLocalizer<WallStrings> W { get; set; } = default!;
     [Inject] private ILogger<CommandPage> Logger { get; set; } = default!;
     [Inject] private SituationStore Store { get; set; } = default!;
-    [Inject] private DispatchService Dispatch { get; set; } = default!;
-    [Inject] private EventBus Bus { get; set; } = default!;
-    [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -99,7 +96,7 @@ public sealed partial class CommandPage : IDisposable
     private LiveHeat liveHeat = default!;
     private TrendCharts charts = default!;
     private Commander commander = new(new AccessScope(new HashSet<string>()), Actor.System);
-    private OrderBoard? orders;
+    private IDisposable? ordersSubscription;
 
     private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
@@ -133,19 +130,15 @@ public sealed partial class CommandPage : IDisposable
         departments = await Org.ListDepartmentsAsync(stopping.Token);
         await RefreshHeatAsync();
         heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
-        await StartOrdersAsync();
+        StartOrders();
     }
 
-    /// <summary>The orders tile: re-read when an order changes (a Dispatch click included) and every few seconds.</summary>
-    private async Task StartOrdersAsync()
+    /// <summary>The orders tile: the node's figures, re-read when an order changes (a Dispatch click included) and every few seconds.</summary>
+    private void StartOrders() => ordersSubscription = Orders.Subscribe(() => _ = InvokeSafelyAsync(() =>
     {
-        orders = new OrderBoard(Dispatch, Bus, Clock, Time, Logger, commander.Scope, withPending: false, () => InvokeSafelyAsync(() =>
-        {
-            StateHasChanged();
-            return Task.CompletedTask;
-        }));
-        await orders.StartAsync(stopping.Token);
-    }
+        StateHasChanged();
+        return Task.CompletedTask;
+    }));
 
     protected override async Task OnParametersSetAsync()
     {
@@ -317,7 +310,7 @@ public sealed partial class CommandPage : IDisposable
         stopping.Cancel();
         subscription?.Dispose();
         heatTimer?.Dispose();
-        orders?.Dispose();
+        ordersSubscription?.Dispose();
         stopping.Dispose();
     }
 }

@@ -1,18 +1,15 @@
-using CommandCenter.Core.Data.Bus;
-using CommandCenter.Core.Features.Dispatch;
-using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Org.Geo;
+using CommandCenter.Core.Features.Risk;
 using CommandCenter.Core.Features.Rollups;
 using CommandCenter.Core.Features.Situation;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Charts;
 using CommandCenter.Web.Components.Map;
 using CommandCenter.Web.Features.Dispatch;
-using CommandCenter.Web.Features.Identity;
+using CommandCenter.Web.Features.Risk;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -35,19 +32,20 @@ public sealed partial class WallPage : IDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IStringLocalizer<WallStrings> L { get; set; } = default!;
     [Inject] private ILogger<WallPage> Logger { get; set; } = default!;
-    [Inject] private DispatchService Dispatch { get; set; } = default!;
-    [Inject] private EventBus Bus { get; set; } = default!;
-    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private OrderBoard Orders { get; set; } = default!;
     [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+    [Inject] private RiskState Risk { get; set; } = default!;
+    [Inject] private IStringLocalizer<RiskStrings> R { get; set; } = default!;
 
     private readonly CancellationTokenSource stopping = new();
     private SituationSnapshot snapshot = SituationSnapshot.Empty;
     private WallNames? names;
     private MapView view = default!;
     private bool kiosk;
-    private IDisposable? subscription;
+    private RiskSnapshot risk = RiskSnapshot.Empty;
+    private IReadOnlyList<MapMarker> markers = [];
+    private RiskSnapshot? markersFor;
+    private IDisposable? subscription, riskSubscription;
     private Timer? heatTimer;
     private int renderQueued;
 
@@ -55,7 +53,7 @@ public sealed partial class WallPage : IDisposable
     private IReadOnlyList<DistrictLoad>? layersFor;
     private LiveHeat liveHeat = default!;
     private TrendCharts charts = default!;
-    private OrderBoard? orders;
+    private IDisposable? ordersSubscription;
 
     private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
 
@@ -67,21 +65,24 @@ public sealed partial class WallPage : IDisposable
         liveHeat = new LiveHeat(State, Clock);
         charts = new TrendCharts(L, wall: true);
         snapshot = State.Current;
-        subscription = State.Subscribe(OnSituationChanged);
+        risk = Risk.Current;
+        subscription = State.Subscribe(OnChanged);
+        riskSubscription = Risk.Subscribe(OnChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
-        await StartOrdersAsync();
+        StartOrders();
         await RefreshHeatAsync();
         heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
     }
 
-    /// <summary>Called on the state's thread; at most one render waits in the queue at a time.</summary>
-    private void OnSituationChanged()
+    /// <summary>Called on a state's thread (situation or risk); at most one render waits in the queue at a time.</summary>
+    private void OnChanged()
     {
         if (Interlocked.Exchange(ref renderQueued, 1) == 1) return;
         _ = InvokeSafelyAsync(() =>
         {
             Interlocked.Exchange(ref renderQueued, 0);
             snapshot = State.Current;
+            risk = Risk.Current;
             StateHasChanged();
             return Task.CompletedTask;
         });
@@ -101,17 +102,12 @@ public sealed partial class WallPage : IDisposable
         }
     }
 
-    /// <summary>The orders tile and ticker; until a read succeeds they say "loading" (no number is made up).</summary>
-    private async Task StartOrdersAsync()
+    /// <summary>The orders tile and ticker: the node's figures; until a read succeeds they say "loading" (no number is made up).</summary>
+    private void StartOrders() => ordersSubscription = Orders.Subscribe(() => _ = InvokeSafelyAsync(() =>
     {
-        var scope = AuthenticationState is null ? new AccessScope(new HashSet<string>()) : (await AuthenticationState).User.ToScope();
-        orders = new OrderBoard(Dispatch, Bus, Clock, Time, Logger, scope, withPending: true, () => InvokeSafelyAsync(() =>
-        {
-            StateHasChanged();
-            return Task.CompletedTask;
-        }));
-        await orders.StartAsync(stopping.Token);
-    }
+        StateHasChanged();
+        return Task.CompletedTask;
+    }));
 
     private Task InvokeSafelyAsync(Func<Task> work) => culture.RunAsync(InvokeAsync, work, stopping.Token);
 
@@ -126,12 +122,23 @@ public sealed partial class WallPage : IDisposable
     }
 
 
+    private IReadOnlyList<MapMarker> Markers()
+    {
+        if (!ReferenceEquals(markersFor, risk))
+        {
+            markersFor = risk;
+            markers = RiskMarkers.For(risk, names!, City.Value.MapCenter, R);
+        }
+        return markers;
+    }
+
     public void Dispose()
     {
         stopping.Cancel();
         subscription?.Dispose();
+        riskSubscription?.Dispose();
         heatTimer?.Dispose();
-        orders?.Dispose();
+        ordersSubscription?.Dispose();
         stopping.Dispose();
     }
 }
