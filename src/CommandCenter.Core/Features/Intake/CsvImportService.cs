@@ -30,6 +30,9 @@ public sealed class CsvImportService(
     /// <summary>Large loads are followed by ANALYZE.</summary>
     public const int AnalyzeAfter = 10_000;
 
+    /// <summary>How often the check pass says it is alive (well inside <see cref="CsvImportStore.Silence"/>).</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<long, Running> running = new();
 
     /// <summary>Rows per transaction in the load pass (<see cref="CsvImportOptions.ChunkSize"/>; tests and tools may change it).</summary>
@@ -101,6 +104,7 @@ public sealed class CsvImportService(
             using var reader = Open(path);
             var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException("The file is empty."), definition, mapping, actor.Name, id, sha, ct);
             var errors = new List<CsvRowError>();
+            var beat = Stopwatch.StartNew();
             while (reader.Read() is { } record)
             {
                 if (IsBlank(record)) continue;
@@ -116,6 +120,11 @@ public sealed class CsvImportService(
                 {
                     ct.ThrowIfCancellationRequested();
                     progress?.Invoke(new CsvProgress(id, CsvImportStatus.Validating, total, 0, 0, total / watch.Elapsed.TotalSeconds));
+                    if (beat.Elapsed > HeartbeatInterval)
+                    {
+                        await store.HeartbeatAsync(id, ct);
+                        beat.Restart();
+                    }
                 }
             }
             if (total == 0) throw new CsvImportException("The file has a header but no rows.");

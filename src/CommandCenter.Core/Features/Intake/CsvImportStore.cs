@@ -43,12 +43,30 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
             cancellationToken: ct));
     }
 
+    /// <summary>A run silent this long (no heartbeat from its check or load) belongs to a process that died.</summary>
+    public static readonly TimeSpan Silence = TimeSpan.FromMinutes(2);
+
+    /// <summary>Says a run being checked is alive (the load's progress says so per chunk).</summary>
+    public async Task HeartbeatAsync(long id, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("update csv_import set heartbeat_at = now() where id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Marks failed the runs still checking or loading whose process stopped beating (database time, so every node agrees).</summary>
+    private static Task MarkInterruptedAsync(NpgsqlConnection conn, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            update csv_import set status = 'failed', finished_at = heartbeat_at,
+                   message = 'Interrupted: the server stopped during this run. Rows committed before that stay (rows imported); run the file again to load the rest.'
+            where status in ('validating', 'importing') and heartbeat_at < now() - @silence
+            """, new { silence = Silence }, cancellationToken: ct));
+
     /// <summary>Moves a 'ready' run to 'importing'; false if it is not ready (already started, finished or failed).</summary>
     public async Task<bool> StartAsync(long id, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await conn.ExecuteAsync(new CommandDefinition(
-            "update csv_import set status = 'importing' where id = @id and status = 'ready'", new { id }, cancellationToken: ct)) == 1;
+            "update csv_import set status = 'importing', heartbeat_at = now() where id = @id and status = 'ready'", new { id }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>What is committed so far (after each chunk), so the history is right even if the process dies.</summary>
@@ -56,7 +74,8 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(
-            "update csv_import set rows_imported = @imported, rows_duplicate = @duplicate where id = @id", new { id, imported, duplicate }, cancellationToken: ct));
+            "update csv_import set rows_imported = @imported, rows_duplicate = @duplicate, heartbeat_at = now() where id = @id",
+            new { id, imported, duplicate }, cancellationToken: ct));
     }
 
     public async Task FinishAsync(long id, CsvImportStatus status, long imported, long duplicate, string? message, DateTimeOffset at, CancellationToken ct)
@@ -73,6 +92,7 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
     public async Task<CsvImport?> GetAsync(long id, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await MarkInterruptedAsync(conn, ct);
         var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"select {Columns} from csv_import where id = @id", new { id }, cancellationToken: ct));
         return row?.ToImport();
     }
@@ -93,6 +113,7 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<CsvImport>> ListAsync(int limit, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await MarkInterruptedAsync(conn, ct);
         var rows = await conn.QueryAsync<Row>(new CommandDefinition(
             $"select {Columns} from csv_import order by started_at desc, id desc limit @limit", new { limit }, cancellationToken: ct));
         return rows.Select(r => r.ToImport()).ToList();

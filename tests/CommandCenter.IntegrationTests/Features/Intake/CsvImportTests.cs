@@ -171,6 +171,29 @@ public sealed class CsvImportTests() : StartedCore(new FakeTimeProvider(DateTime
     }
 
     [Fact]
+    public async Task History_RunWhoseProcessDied_IsShownFailedWithWhatItCommitted()
+    {
+        var path = WriteNative(1_000);
+        Imports.ChunkSize = 400;
+        var dead = await ValidateAsync(path, CsvPresets.Native);
+        var alive = await ValidateAsync(WriteNative(10), CsvPresets.Native);
+        // As a process leaves them when it dies: importing, one chunk committed, and silent since (or beating just now).
+        await using (var conn = new NpgsqlConnection(Db.ConnectionString))
+        {
+            await conn.ExecuteAsync("update csv_import set status = 'importing', rows_imported = 400, heartbeat_at = now() - interval '10 minutes' where id = @Id", dead);
+            await conn.ExecuteAsync("update csv_import set status = 'importing', heartbeat_at = now() where id = @Id", alive);
+        }
+
+        var history = await Imports.ListAsync();
+
+        var failed = history.Single(r => r.Id == dead.Id);
+        Assert.Equal((CsvImportStatus.Failed, 400L), (failed.Status, failed.RowsImported));
+        Assert.StartsWith("Interrupted", failed.Message);
+        Assert.NotNull(failed.FinishedAt);
+        Assert.Equal(CsvImportStatus.Importing, history.Single(r => r.Id == alive.Id).Status);
+    }
+
+    [Fact]
     public async Task Validate_MappingNamesAMissingColumn_FailsWithTheReason()
     {
         var columns = new Dictionary<CsvField, string>(CsvPresets.NativePreset.Columns) { [CsvField.Longitude] = "lng" };
