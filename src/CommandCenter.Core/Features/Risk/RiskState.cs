@@ -59,7 +59,8 @@ public sealed class RiskState(RiskStore store, EventBus bus, CityClock clock, IO
     /// <summary>Takes in a batch from the bus (on the bus's thread: only wakes the loop).</summary>
     public void Enqueue(IReadOnlyList<BusEvent> events)
     {
-        if (!events.Any(e => e.Kind is BusKinds.ReadingsReceived or BusKinds.AlertChanged or BusKinds.OrderChanged)) return;
+        // An order matters here only as the open order of an alert: with no alert open, orders change nothing.
+        if (!events.Any(e => e.Kind is BusKinds.ReadingsReceived or BusKinds.AlertChanged || e.Kind == BusKinds.OrderChanged && Current.Alerts.Count > 0)) return;
         if (wake.CurrentCount == 0)
         {
             try { wake.Release(); } catch (SemaphoreFullException) { }
