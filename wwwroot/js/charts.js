@@ -20,7 +20,7 @@ function options(spec, element) {
         series: spec.series.map(s => (s.type ? { name: s.name, data: s.data, type: s.type } : { name: s.name, data: s.data })),
         xaxis: { categories: spec.categories, labels: spec.valueLabels && spec.horizontal ? { show: false } : labels, tooltip: { enabled: false } },
         ...(px ? { yaxis: { labels: { style: { fontSize: px } }, ...(spec.horizontal ? {} : { decimalsInFloat: 0, forceNiceScale: true }) } } : {}),
-        ...(spec.yMin != null || spec.yMax != null ? { yaxis: { min: spec.yMin ?? undefined, max: spec.yMax ?? undefined, decimalsInFloat: spec.yDecimals, tickAmount: 5, forceNiceScale: true } } : {}),
+        ...(spec.yMin != null || spec.yMax != null ? { yaxis: { min: spec.yMin ?? undefined, max: spec.yMax ?? undefined, decimalsInFloat: spec.yDecimals, tickAmount: spec.yTicks } } : {}),
         // Absent, not undefined, when not mixed: ApexCharts reads the defaults only for keys that are missing.
         ...(mixed ? { stroke: { width: spec.series.map(s => ((s.type ?? spec.type) === 'line' ? 3 : 0)), dashArray: spec.series.map(s => s.dash ?? 0), curve: 'smooth' } } : {}),
         plotOptions: { bar: { horizontal: spec.horizontal, barHeight: '70%', columnWidth: '60%', dataLabels: { position: spec.valueLabels ? 'top' : 'center' } } },

@@ -7,6 +7,7 @@ namespace CommandCenter.Web.Components.Charts;
 /// <param name="ValueLabels">Write each value on its bar (and leave the value axis unlabelled).</param>
 /// <param name="LabelEvery">Label every n-th category on the x axis (24 hours: every 3rd); tooltips still name each one.</param>
 /// <param name="Bands">Horizontal bands behind the series (threshold ranges), each with its own label.</param>
+/// <param name="YTicks">Intervals between the value axis' labels when its ends are set.</param>
 /// <param name="YDecimals">Decimals of the value axis' labels when <paramref name="YMin"/> or <paramref name="YMax"/> is set.</param>
 /// <param name="YMin">The value axis' lower end (null: from the data); with <paramref name="YMax"/>, keeps every band in view.</param>
 public sealed record ChartSpec(
@@ -25,7 +26,8 @@ public sealed record ChartSpec(
     IReadOnlyList<ChartBand>? Bands = null,
     double? YMin = null,
     double? YMax = null,
-    int YDecimals = 0);
+    int YDecimals = 0,
+    int YTicks = 5);
 
 /// <param name="Type">Per-series type in a mixed chart ("column", "line"); null: the chart's type.</param>
 /// <param name="Dash">Dash length for a line series; 0 draws it solid.</param>

@@ -22,6 +22,9 @@ public static class RiskCharts
         var all = values.Concat(thresholds).ToList();
         var span = Math.Max(all.Max() - all.Min(), Math.Abs(indicator.Red) * 0.1 + 1e-6);
         var (low, high) = (Math.Max(indicator.MinValue, all.Min() - span * 0.15), Math.Min(indicator.MaxValue, all.Max() + span * 0.15));
+        // Round numbers on the axis (0, 20, 40 … rather than 8, 20, 33 …).
+        var step = NiceStep((high - low) / 5);
+        (low, high) = (Math.Floor(low / step) * step, Math.Ceiling(high / step) * step);
         var bands = Bands.Select((b, i) =>
         {
             // Each band runs from its threshold to the next worse one (the red band to the axis' end).
@@ -33,6 +36,15 @@ public static class RiskCharts
             points.Select(p => clock.ToLocal(p.Start).ToString("HH:mm", CultureInfo.InvariantCulture)).ToList(),
             [new ChartSeries(RiskFormat.Indicator(indicator), values)],
             Height: 320, Colors: ["#4da3ff"], LabelEvery: Math.Max(1, points.Count / 12), Bands: bands, YMin: low, YMax: high,
-            YDecimals: RiskFormat.Decimals(indicator));
+            YDecimals: Math.Max(RiskFormat.Decimals(indicator), Math.Max(0, -(int)Math.Floor(Math.Log10(step)))), YTicks: (int)Math.Round((high - low) / step));
+    }
+
+    /// <summary>1, 2, 2.5 or 5 times a power of ten, the smallest at least <paramref name="raw"/>.</summary>
+    public static double NiceStep(double raw)
+    {
+        if (!(raw > 0)) return 1;
+        var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var f = raw / power;
+        return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * power;
     }
 }
