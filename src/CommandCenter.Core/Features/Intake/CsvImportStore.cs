@@ -53,7 +53,7 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
         await conn.ExecuteAsync(new CommandDefinition("update csv_import set heartbeat_at = now() where id = @id", new { id }, cancellationToken: ct));
     }
 
-    /// <summary>Marks failed the runs still checking or loading whose process stopped beating (database time, so every node agrees).</summary>
+    /// <summary>Marks failed the runs still checking or loading whose process stopped beating (database time, so every node agrees); done where the history is read.</summary>
     private static Task MarkInterruptedAsync(NpgsqlConnection conn, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("""
             update csv_import set status = 'failed', finished_at = heartbeat_at,
@@ -92,7 +92,6 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
     public async Task<CsvImport?> GetAsync(long id, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await MarkInterruptedAsync(conn, ct);
         var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"select {Columns} from csv_import where id = @id", new { id }, cancellationToken: ct));
         return row?.ToImport();
     }

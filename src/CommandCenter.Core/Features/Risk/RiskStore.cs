@@ -119,15 +119,6 @@ public sealed class RiskStore(NpgsqlDataSource dataSource, ReadingService readin
             new { alertId }, cancellationToken: ct)))?.ToAlert();
     }
 
-    /// <summary>Alerts raised in [<paramref name="from"/>, <paramref name="to"/>), newest first (open and cleared).</summary>
-    public async Task<IReadOnlyList<Alert>> AlertsAsync(DateTimeOffset from, DateTimeOffset to, int limit = 200, CancellationToken ct = default)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<AlertRow>(new CommandDefinition(
-            $"select {AlertColumns} from alert a where a.raised_at >= @from and a.raised_at < @to order by a.raised_at desc, a.id desc limit @limit",
-            new { from, to, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: ct))).Select(r => r.ToAlert()).ToList();
-    }
-
     /// <summary>An alert's history, oldest first.</summary>
     public async Task<IReadOnlyList<AlertEvent>> HistoryAsync(long alertId, CancellationToken ct = default)
     {

@@ -35,6 +35,7 @@ public sealed partial class RiskPage : IDisposable
     [Inject] private CityClock Clock { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<RiskStrings> L { get; set; } = default!;
+    [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
     [Inject] private ILogger<RiskPage> Logger { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
