@@ -91,6 +91,19 @@ public sealed class BenchBrowser : IAsyncDisposable
         return best;
     }
 
+    /// <summary>
+    /// Where a page's renderer spends its main thread, from the DevTools Performance domain: seconds of tasks, script,
+    /// layout and style recalculation so far (subtract two readings for a period). The session enables the domain once.
+    /// </summary>
+    public static async Task<RendererTime> RendererTimeAsync(ICDPSession session)
+    {
+        await session.SendAsync("Performance.enable");
+        var result = await session.SendAsync("Performance.getMetrics");
+        var metrics = result!.Value.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
+        return new RendererTime(metrics["TaskDuration"], metrics["ScriptDuration"], metrics["LayoutDuration"], metrics["RecalcStyleDuration"]);
+    }
+
     /// <summary>Milliseconds since the Unix epoch, the unit of the page's clock.</summary>
     public static double EpochMs(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 
@@ -99,4 +112,15 @@ public sealed class BenchBrowser : IAsyncDisposable
         await Browser.DisposeAsync();
         playwright.Dispose();
     }
+}
+
+/// <summary>Seconds of a renderer's main thread: all tasks, and within them script, layout and style recalculation.</summary>
+public readonly record struct RendererTime(double Task, double Script, double Layout, double Style)
+{
+    public static RendererTime operator -(RendererTime a, RendererTime b) => new(a.Task - b.Task, a.Script - b.Script, a.Layout - b.Layout, a.Style - b.Style);
+    public static RendererTime operator +(RendererTime a, RendererTime b) => new(a.Task + b.Task, a.Script + b.Script, a.Layout + b.Layout, a.Style + b.Style);
+    public static RendererTime operator /(RendererTime a, double n) => new(a.Task / n, a.Script / n, a.Layout / n, a.Style / n);
+
+    public override string ToString() =>
+        $"tasks {Figures.F(Task, 1)} s (script {Figures.F(Script, 1)} s, layout {Figures.F(Layout, 1)} s, style {Figures.F(Style, 1)} s)";
 }

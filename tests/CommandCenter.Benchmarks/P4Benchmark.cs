@@ -58,6 +58,7 @@ public sealed class P4Benchmark : IBenchmark
         await using var app = await BenchBrowser.StartAppAsync(db, ct);
         await using var browser = await BenchBrowser.LaunchAsync();
         var walls = new List<IPage>();
+        var consoles = new List<IPage>();
         var contexts = new List<IBrowserContext>();
         for (var i = 0; i < wallCount; i++)
         {
@@ -78,6 +79,7 @@ public sealed class P4Benchmark : IBenchmark
             await BenchBrowser.SignInAsync(page, "commander");
             await page.GotoAsync("/command");
             await page.Locator(".cc-map[data-ready=true]").WaitForAsync();
+            consoles.Add(page);
         }
 
         var bus = node.GetRequiredService<EventBus>();
@@ -95,6 +97,12 @@ public sealed class P4Benchmark : IBenchmark
 
         Console.WriteLine($"  {wallCount} wall pages (open = {string.Join(", ", before)}) and {consoleCount} console sessions (/command as commander) connected; " +
             $"storm of {N(count)} incidents in {seconds} s; {Load()}");
+        var renderers = new List<(bool Wall, ICDPSession Session, RendererTime Before)>();
+        foreach (var page in walls.Concat(consoles))
+        {
+            var session = await page.Context.NewCDPSessionAsync(page);
+            renderers.Add((walls.Contains(page), session, await BenchBrowser.RendererTimeAsync(session)));
+        }
         var cpu = await CpuMeter.StartAsync(db.ConnectionString);
         var chromium = CpuMeter.ProcessesNamed("chromium");
         var (appCpu, chromiumCpu) = (CpuMeter.SecondsOf([app.ProcessId]), CpuMeter.SecondsOf(chromium));
@@ -113,6 +121,8 @@ public sealed class P4Benchmark : IBenchmark
             }
         }
         var used = await cpu.StopAsync();
+        var rendererTime = new List<(bool Wall, RendererTime Used)>();
+        foreach (var (wall, session, start) in renderers) rendererTime.Add((wall, await BenchBrowser.RendererTimeAsync(session) - start));
         (appCpu, chromiumCpu) = (CpuMeter.SecondsOf([app.ProcessId]) - appCpu, CpuMeter.SecondsOf(chromium) - chromiumCpu);
         await bus.StopAsync(CancellationToken.None);
 
@@ -140,6 +150,9 @@ public sealed class P4Benchmark : IBenchmark
         }
         foreach (var c in contexts) await c.CloseAsync();
 
+        foreach (var wall in new[] { true, false })
+            if (rendererTime.Where(r => r.Wall == wall).Select(r => r.Used).ToList() is { Count: > 0 } pages)
+                Console.WriteLine($"  {(wall ? "walls" : "consoles")}: main thread per page during the storm: {pages.Aggregate((a, b) => a + b) / pages.Count}");
         Console.WriteLine($"  {used}; app {F(appCpu, 1)} s, Chromium {F(chromiumCpu, 1)} s; clock offset page - .NET: {string.Join(", ", offsets.Select(o => $"{F(o.OffsetMs)} ms (round trip {F(o.RoundTripMs)} ms)"))}");
         Console.WriteLine($"P4 commit -> visible on the wall: {Spread(all, 50, 99)} over {wallCount} walls x {N(count)} incidents " +
             $"({N(count / feedSeconds)} incidents/s achieved in {F(feedSeconds, 1)} s; {consoleCount} console sessions on /command as commander" +

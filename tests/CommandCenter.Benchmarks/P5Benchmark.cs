@@ -55,7 +55,7 @@ public sealed class P5Benchmark : IBenchmark
     public async Task RunAsync(BenchContext context, CancellationToken ct)
     {
         var orders = context.Options.Incidents ?? 60; // 20 left the p99 to one slow order
-        foreach (var size in Sizes)
+        foreach (var size in Environment.GetEnvironmentVariable("X_P5_SIZE") is { } only ? [int.Parse(only)] : Sizes)
         {
             await RunSizeAsync(context, size, orders, ct);
         }
@@ -201,6 +201,10 @@ public sealed class P5Benchmark : IBenchmark
                 foreach (var g in got.GroupBy(r => r.Client)) byDistrict[districts[g.Key % districts.Count]].Add(Ms(returned, g.Min(r => r.At)));
                 fromCall.AddRange(first.Select(at => Ms(called, at)));
             }
+            // Which orders set the tail, and when (seconds after the first order; a job the app runs each minute shows here).
+            var slowest = issued.Select((o, k) => (K: k + 1, At: Ms(issued[0].Returned, o.Returned) / 1000,
+                    Max: byOrder.GetValueOrDefault(o.OrderId) is { Count: > 0 } got ? got.Max(r => Ms(o.Returned, r.At)) : double.NaN))
+                .OrderByDescending(o => o.Max).Take(3).ToList();
             var expected = (long)size * orders;
             var lost = expected - received;
             var p99 = Percentile([.. latencies.Order()], 99);
@@ -210,6 +214,7 @@ public sealed class P5Benchmark : IBenchmark
             // The app pushes one district group after another: the spread of the districts' medians shows what that order costs.
             var medians = byDistrict.Select(p => (District: p.Key, P50: Median(p.Value))).OrderBy(p => p.P50).ToList();
             Console.WriteLine($"  per district p50: fastest {medians[0].District} {F(medians[0].P50)} ms, slowest {medians[^1].District} {F(medians[^1].P50)} ms");
+            Console.WriteLine($"  slowest orders: {string.Join(", ", slowest.Select(o => $"#{o.K} at {F(o.At, 1)} s: last receipt {F(o.Max)} ms"))}");
             Console.WriteLine($"  bare broadcast hub (this process, same {N(size)} clients, {bare.Bytes}-byte frames, {N(orders)} broadcasts, half before and half after): {Spread(bare.Latencies, 50, 99)}" +
                 $"{(bare.Lost > 0 ? $"; {N(bare.Lost)} lost" : "")}");
             Console.WriteLine($"P5 issued -> received, {N(size)} liaisons: {Spread(latencies, 50, 99)} ({N(received)} receipts, {N(lost)} lost" +

@@ -115,8 +115,12 @@ export async function create(element, view, dotnet) {
             const f = layer.feature;
             const value = layers.values[f.id];
             const name = layers.labels[f.id] ?? f.properties.name;
-            layer.setStyle({ fillColor: shade(value, min, max, colours), fillOpacity: faint(f.id) ? 0.15 : 0.85 });
-            layer.setTooltipContent(textTooltip(value === undefined ? name : `${name}  ${value}`));
+            // A live screen restyles a few times a second: touch the SVG only where something changed, or the
+            // browser repaints the whole map every time.
+            const fillColor = shade(value, min, max, colours), fillOpacity = faint(f.id) ? 0.15 : 0.85;
+            if (layer.options.fillColor !== fillColor || layer.options.fillOpacity !== fillOpacity) layer.setStyle({ fillColor, fillOpacity });
+            const tip = value === undefined ? name : `${name}  ${value}`;
+            if (layer.getTooltip()?.getContent()?.textContent !== tip) layer.setTooltipContent(textTooltip(tip));
         });
     };
 

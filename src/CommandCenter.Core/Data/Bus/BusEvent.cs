@@ -45,7 +45,7 @@ public sealed class BusOptions
     public const string Section = "Bus";
 
     /// <summary>At most one wake-up NOTIFY per node per this interval, however many commits happen.</summary>
-    public TimeSpan NotifyInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan NotifyInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The safety net: readers look for new events at least this often even without a wake-up.</summary>
     public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Localization;
 namespace CommandCenter.Web.Features.Wall;
 
 /// <summary>
-/// A live page's two trend charts, rebuilt only when the snapshot's trend (or the theme) changed, so a render that
-/// did not touch them hands ApexChart the same specs and nothing is redrawn.
+/// A live page's two trend charts, rebuilt only when the trend's numbers (or the theme) changed, so a render that
+/// did not touch them hands ApexChart the same specs and nothing is redrawn (the trend is re-read every few seconds,
+/// mostly with the same numbers; each ApexCharts redraw rebuilds the whole SVG).
 /// </summary>
 /// <param name="wall">Text sized from the screen, for the wall.</param>
 public sealed class TrendCharts(IStringLocalizer<WallStrings> l, bool wall)
@@ -22,7 +23,7 @@ public sealed class TrendCharts(IStringLocalizer<WallStrings> l, bool wall)
 
     private (ChartSpec Trend, ChartSpec Top) Build(WallNames names, SituationTrend current, bool dark)
     {
-        if (!ReferenceEquals(builtFor, current) || builtDark != dark || trend is null || top is null)
+        if (builtFor is null || !SameNumbers(builtFor, current) || builtDark != dark || trend is null || top is null)
         {
             (builtFor, builtDark) = (current, dark);
             trend = SituationVisuals.TrendChart(l, current, dark, wall);
@@ -30,4 +31,7 @@ public sealed class TrendCharts(IStringLocalizer<WallStrings> l, bool wall)
         }
         return (trend, top);
     }
+
+    private static bool SameNumbers(SituationTrend a, SituationTrend b) =>
+        ReferenceEquals(a, b) || (a.Today.SequenceEqual(b.Today) && a.LastWeek.SequenceEqual(b.LastWeek) && a.TopCategories.SequenceEqual(b.TopCategories));
 }

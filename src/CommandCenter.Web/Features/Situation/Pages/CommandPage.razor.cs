@@ -30,6 +30,7 @@ public sealed partial class CommandPage : IDisposable
 {
     private readonly CircuitCulture culture = new();
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(1);
     // The busiest departments get a clickable column each; the rest share "others" (reachable through the lead filter).
     private const int MatrixColumns = 10;
     private const int ListMax = 50;
@@ -40,6 +41,7 @@ public sealed partial class CommandPage : IDisposable
     [Inject] private SituationState State { get; set; } = default!;
     [Inject] private OrgService Org { get; set; } = default!;
     [Inject] private CityClock Clock { get; set; } = default!;
+    [Inject] private TimeProvider TimeProvider { get; set; } = default!;
     [Inject] private IOptions<CityOptions> City { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private OrderBoard Orders { get; set; } = default!;
@@ -83,7 +85,7 @@ public sealed partial class CommandPage : IDisposable
     private MapView view = default!;
     private IDisposable? subscription;
     private Timer? heatTimer;
-    private int renderQueued;
+    private Coalescer? live;
 
     private ConsoleQuery query = new();
     private IncidentFilter filter = new();
@@ -124,6 +126,7 @@ public sealed partial class CommandPage : IDisposable
         liveHeat = new LiveHeat(State, Clock);
         charts = new TrendCharts(W, wall: false);
         snapshot = State.Current;
+        live = new Coalescer(ShowLatestAsync, TimeSpan.Zero, LiveInterval, TimeProvider);
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
         categories = (await Org.ListCategoriesAsync(stopping.Token)).OrderBy(c => c.ServiceCode, StringComparer.Ordinal).ToList();
@@ -254,18 +257,19 @@ public sealed partial class CommandPage : IDisposable
 
     // ---- live picture ----
 
-    /// <summary>Called on the state's thread; at most one render waits in the queue at a time.</summary>
-    private void OnSituationChanged()
+    /// <summary>
+    /// Called on the state's thread. A person reads the console, so it follows the live picture at most once a second
+    /// (the wall, watched from afar for the first sign of a storm, follows every publish): a storm costs the server and
+    /// each commander's browser a quarter of the renders.
+    /// </summary>
+    private void OnSituationChanged() => live?.Signal();
+
+    private Task ShowLatestAsync() => InvokeSafelyAsync(() =>
     {
-        if (Interlocked.Exchange(ref renderQueued, 1) == 1) return;
-        _ = InvokeSafelyAsync(() =>
-        {
-            Interlocked.Exchange(ref renderQueued, 0);
-            snapshot = State.Current;
-            StateHasChanged();
-            return Task.CompletedTask;
-        });
-    }
+        snapshot = State.Current;
+        StateHasChanged();
+        return Task.CompletedTask;
+    });
 
     private async Task SetHeatWindowAsync(HeatWindow window)
     {
@@ -309,6 +313,7 @@ public sealed partial class CommandPage : IDisposable
     {
         stopping.Cancel();
         subscription?.Dispose();
+        live?.Dispose();
         heatTimer?.Dispose();
         ordersSubscription?.Dispose();
         stopping.Dispose();
