@@ -93,7 +93,7 @@ public sealed class BenchBrowser : IAsyncDisposable
 
     /// <summary>
     /// Where a page's renderer spends its main thread, from the DevTools Performance domain: seconds of tasks, script,
-    /// layout and style recalculation so far (subtract two readings for a period). The session enables the domain once.
+    /// layout and style recalculation so far (subtract two readings for a period). Enabling the domain again is harmless.
     /// </summary>
     public static async Task<RendererTime> RendererTimeAsync(ICDPSession session)
     {

@@ -89,7 +89,6 @@ public sealed partial class CommandPage : IDisposable
 
     private ConsoleQuery query = new();
     private IncidentFilter filter = new();
-    private IncidentGrid? incidentGrid;
     private LeafletMap? consoleMap;
 
     private HeatWindow heatWindow = HeatWindow.Day;
