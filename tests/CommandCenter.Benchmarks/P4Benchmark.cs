@@ -85,7 +85,11 @@ public sealed class P4Benchmark : IBenchmark
         var bus = node.GetRequiredService<EventBus>();
         await bus.StartAsync(ct);
         await bus.Ready.WaitAsync(TimeSpan.FromSeconds(30), ct);
-        await Task.Delay(TimeSpan.FromSeconds(3), ct); // let the pages settle
+        // Let the pages settle (the last console is still drawing its first picture), then measure them at rest.
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        var chromiumAtRest = CpuMeter.SecondsOf(CpuMeter.ProcessesNamed("chromium"));
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        chromiumAtRest = (CpuMeter.SecondsOf(CpuMeter.ProcessesNamed("chromium")) - chromiumAtRest) / 5;
         var before = new List<int>();
         foreach (var page in walls)
         {
@@ -96,7 +100,7 @@ public sealed class P4Benchmark : IBenchmark
         foreach (var page in walls) offsets.Add(await BenchBrowser.ClockOffsetAsync(page));
 
         Console.WriteLine($"  {wallCount} wall pages (open = {string.Join(", ", before)}) and {consoleCount} console sessions (/command as commander) connected; " +
-            $"storm of {N(count)} incidents in {seconds} s; {Load()}");
+            $"storm of {N(count)} incidents in {seconds} s; Chromium at rest {N(chromiumAtRest * 100)} % of a core; {Load()}");
         var renderers = new List<(bool Wall, ICDPSession Session, RendererTime Before)>();
         foreach (var page in walls.Concat(consoles))
         {

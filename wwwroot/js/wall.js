@@ -6,6 +6,10 @@ const reconnectingAfterMs = 2500;   // a heartbeat is written every second
 const staleAfterMs = 6000;          // no heartbeat for this long: the circuit is gone, say so
 const reloadProbeAfterMs = 60_000;  // still stale this long while the server answers: start over with a reload
 const refreshEveryMs = 6 * 60 * 60 * 1000; // bounds browser memory on a page that never closes
+// Against burn-in the picture drifts a few pixels, one step every four minutes, and comes back. Set from here, not as a
+// CSS animation: a running animation makes the browser draw 60 frames a second for ever, a step here draws one.
+const shiftEveryMs = 4 * 60 * 1000;
+const shifts = [[0, 0], [3, 2], [-2, 4], [-4, -1], [2, -3]];
 
 let started = false;
 
@@ -24,6 +28,8 @@ export function start() {
     });
     const watch = watchdog();
     setInterval(watch, 1000);
+    shift();
+    setInterval(shift, shiftEveryMs);
     setTimeout(scheduledRefresh, refreshEveryMs);
 }
 
@@ -61,6 +67,12 @@ function watchdog() {
             }
         }
     };
+}
+
+function shift() {
+    // From the clock, so every wall (and a reloaded one) is on the same step.
+    const [x, y] = shifts[Math.floor(Date.now() / shiftEveryMs) % shifts.length];
+    document.documentElement.style.setProperty('--wall-shift', `translate(${x}px, ${y}px)`);
 }
 
 async function scheduledRefresh() {

@@ -16,13 +16,15 @@ using Microsoft.Extensions.Options;
 namespace CommandCenter.Web.Features.Wall.Pages;
 
 /// <summary>
-/// The unattended wall. Renders <see cref="SituationState.Current"/> whenever it changes (the state coalesces to a few
-/// per second) and refreshes the heatmap once a second; nothing here is ever clicked.
+/// The unattended wall. The header and KPI tiles follow <see cref="SituationState.Current"/> whenever it changes (the
+/// state coalesces to a few per second); the panels (matrix, map shading, lists, trend) follow it at most once a second,
+/// since redrawing them is most of what a wall costs its PC. The heatmap refreshes once a second; nothing here is ever clicked.
 /// </summary>
 public sealed partial class WallPage : IDisposable
 {
     private readonly CircuitCulture culture = new();
     private static readonly TimeSpan HeatInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PanelsInterval = TimeSpan.FromSeconds(1);
     private const int MatrixColumns = 6;
 
     [Inject] private SituationState State { get; set; } = default!;
@@ -36,9 +38,13 @@ public sealed partial class WallPage : IDisposable
     [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
     [Inject] private RiskState Risk { get; set; } = default!;
     [Inject] private IStringLocalizer<RiskStrings> R { get; set; } = default!;
+    [Inject] private TimeProvider TimeProvider { get; set; } = default!;
 
     private readonly CancellationTokenSource stopping = new();
     private SituationSnapshot snapshot = SituationSnapshot.Empty;
+    /// <summary>What the panels show: <see cref="snapshot"/> as of their last redraw.</summary>
+    private SituationSnapshot panels = SituationSnapshot.Empty;
+    private Coalescer? panelsLive;
     private WallNames? names;
     private MapView view = default!;
     private bool kiosk;
@@ -55,7 +61,7 @@ public sealed partial class WallPage : IDisposable
     private TrendCharts charts = default!;
     private IDisposable? ordersSubscription;
 
-    private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(snapshot.AsOf);
+    private DateTimeOffset MapUpdatedAt => liveHeat.MapUpdatedAt(panels.AsOf);
 
     protected override async Task OnInitializedAsync()
     {
@@ -64,8 +70,14 @@ public sealed partial class WallPage : IDisposable
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl, Interactive: false);
         liveHeat = new LiveHeat(State, Clock);
         charts = new TrendCharts(L, wall: true);
-        snapshot = State.Current;
+        snapshot = panels = State.Current;
         risk = Risk.Current;
+        panelsLive = new Coalescer(() => InvokeSafelyAsync(() =>
+        {
+            panels = State.Current;
+            StateHasChanged();
+            return Task.CompletedTask;
+        }), TimeSpan.Zero, PanelsInterval, TimeProvider);
         subscription = State.Subscribe(OnChanged);
         riskSubscription = Risk.Subscribe(OnChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
@@ -77,6 +89,7 @@ public sealed partial class WallPage : IDisposable
     /// <summary>Called on a state's thread (situation or risk); at most one render waits in the queue at a time.</summary>
     private void OnChanged()
     {
+        panelsLive?.Signal();
         if (Interlocked.Exchange(ref renderQueued, 1) == 1) return;
         _ = InvokeSafelyAsync(() =>
         {
@@ -113,10 +126,10 @@ public sealed partial class WallPage : IDisposable
 
     private MapLayers MapLayers()
     {
-        if (layers is null || !ReferenceEquals(layersFor, snapshot.Districts))
+        if (layers is null || !ReferenceEquals(layersFor, panels.Districts))
         {
-            layersFor = snapshot.Districts;
-            layers = SituationVisuals.DistrictLayers(names!, snapshot.Districts, dark: true, layers);
+            layersFor = panels.Districts;
+            layers = SituationVisuals.DistrictLayers(names!, panels.Districts, dark: true, layers);
         }
         return layers;
     }
@@ -135,6 +148,7 @@ public sealed partial class WallPage : IDisposable
     public void Dispose()
     {
         stopping.Cancel();
+        panelsLive?.Dispose();
         subscription?.Dispose();
         riskSubscription?.Dispose();
         heatTimer?.Dispose();
