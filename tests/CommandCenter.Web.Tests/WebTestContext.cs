@@ -1,6 +1,9 @@
 using System.Globalization;
 using CommandCenter.Web.Resources;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -19,4 +22,8 @@ public static class WebTestContext
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
         return ctx;
     }
+
+    /// <summary>The app's texts of one resource (e.g. <see cref="DispatchStrings"/>) outside a component, in the current UI culture.</summary>
+    public static IStringLocalizer<T> Localizer<T>() =>
+        new StringLocalizer<T>(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
 }

@@ -60,7 +60,47 @@ public sealed record OrderProgress(long Id, long TargetId, DateTimeOffset At, st
 /// <summary>The wall's order figures: orders still open, targets not yet acknowledged, and those past their SLA.</summary>
 public sealed record OrderCounts(int Active, int Unacknowledged, int Overdue);
 
-public sealed class DispatchValidationException(string message) : Exception(message);
+/// <summary>
+/// The request is not valid. <see cref="Code"/> (one of <see cref="Refusals"/>) names the reason for screens to say in
+/// their reader's language, with <see cref="Args"/> for its blanks; the message says it in English for logs and API clients.
+/// </summary>
+public sealed class DispatchValidationException(string code, string message, params object[] args) : Exception(message)
+{
+    public string Code => code;
+    public IReadOnlyList<object> Args => args;
+}
 
-/// <summary>The action does not fit the order's state (e.g. completing a recalled order).</summary>
-public sealed class OrderStateException(string message) : Exception(message);
+/// <summary>The action does not fit the order's state (e.g. completing a recalled order); <see cref="Code"/> as above.</summary>
+public sealed class OrderStateException(string code, string message, params object[] args) : Exception(message)
+{
+    public string Code => code;
+    public IReadOnlyList<object> Args => args;
+}
+
+/// <summary>Why dispatch refuses a request: the codes of <see cref="DispatchValidationException"/> and <see cref="OrderStateException"/>.</summary>
+public static class Refusals
+{
+    public const string NoIncident = "NoIncident";
+    public const string OneClickSource = "OneClickSource";
+    public const string NoOrder = "NoOrder";
+    public const string NoAlert = "NoAlert";
+    public const string UnknownPriority = "UnknownPriority";
+    public const string UnknownSource = "UnknownSource";
+    public const string TargetCount = "TargetCount";
+    public const string DistrictTwice = "DistrictTwice";
+    public const string Deadline = "Deadline";
+    public const string SourceIncidents = "SourceIncidents";
+    public const string TooManyIncidents = "TooManyIncidents";
+    public const string UnknownDistrict = "UnknownDistrict";
+    public const string UnknownDepartment = "UnknownDepartment";
+    public const string StreetsOutside = "StreetsOutside";
+    public const string UnknownStreet = "UnknownStreet";
+    public const string InstructionLength = "InstructionLength";
+    public const string ReportLength = "ReportLength";
+    public const string CommentLength = "CommentLength";
+    public const string BadRequest = "BadRequest";
+    public const string NotActive = "NotActive";
+    public const string Recalled = "Recalled";
+    public const string AcknowledgeFirst = "AcknowledgeFirst";
+    public const string Closed = "Closed";
+}

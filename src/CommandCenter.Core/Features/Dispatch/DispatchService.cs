@@ -33,9 +33,9 @@ public sealed class DispatchService(
         var categories = (await org.ListCategoriesAsync(ct)).ToDictionary(c => c.ServiceCode);
         var found = new List<Incident>();
         foreach (var id in source.IncidentIds)
-            found.Add(await incidents.GetAsync(id, ct) ?? throw new DispatchValidationException($"No incident {id}."));
+            found.Add(await incidents.GetAsync(id, ct) ?? throw new DispatchValidationException(Refusals.NoIncident, $"No incident {id}.", id));
         if (found.Count == 0)
-            throw new DispatchValidationException("A one-click order needs an incident, a dispute or a compound problem; use the order form otherwise.");
+            throw new DispatchValidationException(Refusals.OneClickSource, "A one-click order needs an incident, a dispute or a compound problem; use the order form otherwise.");
 
         var tiers = found.Select(i => categories[i.ServiceCode].SlaTier).ToList();
         var tightest = tiers.Min();
@@ -94,9 +94,9 @@ public sealed class DispatchService(
         var now = clock.UtcNow;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var order = await store.LockOrderAsync(orderId, conn, tx, ct) ?? throw new DispatchValidationException($"No order {orderId}.");
+        var order = await store.LockOrderAsync(orderId, conn, tx, ct) ?? throw new DispatchValidationException(Refusals.NoOrder, $"No order {orderId}.", orderId);
         if (order.Status == OrderStatus.Recalled) { await tx.RollbackAsync(ct); return order; }
-        Require(order.Status == OrderStatus.Active, "Only an active order can be recalled.");
+        Require(order.Status == OrderStatus.Active, Refusals.NotActive, "Only an active order can be recalled.");
         foreach (var target in order.Targets.Where(t => t.IsOpen))
         {
             await store.SetTargetStateAsync(target.Id, TargetState.Recalled, now, conn, tx, ct);
@@ -120,12 +120,12 @@ public sealed class DispatchService(
     /// <summary>签收: a person takes the order on. Acknowledging twice is one acknowledgment.</summary>
     public Task<OrderTarget> AcknowledgeAsync(AccessScope scope, Actor actor, long targetId, string? comment, CancellationToken ct = default)
     {
-        comment = string.IsNullOrWhiteSpace(comment) ? null : Text(comment, 1, 1000, "The comment");
+        comment = string.IsNullOrWhiteSpace(comment) ? null : Text(comment, 1, 1000, Refusals.CommentLength, "The comment");
         return ChangeTargetAsync(scope, actor, targetId, async (t, now, conn, tx) =>
         {
             if (!t.Unacknowledged)
             {
-                Require(t.State != TargetState.Recalled, "This order was recalled.");
+                Require(t.State != TargetState.Recalled, Refusals.Recalled, "This order was recalled.");
                 return null;
             }
             await store.SetTargetStateAsync(t.Id, TargetState.Acknowledged, now, conn, tx, ct, actor.Name, comment);
@@ -136,10 +136,11 @@ public sealed class DispatchService(
     /// <summary>A progress report. The same <paramref name="requestKey"/> twice records it once.</summary>
     public Task<OrderTarget> ReportProgressAsync(AccessScope scope, Actor actor, long targetId, string text, Guid? requestKey, CancellationToken ct = default)
     {
-        text = Text(text, 1, 4000, "The report");
+        text = Text(text, 1, 4000, Refusals.ReportLength, "The report");
         return ChangeTargetAsync(scope, actor, targetId, async (t, now, conn, tx) =>
         {
-            Require(t.State is TargetState.Acknowledged or TargetState.InProgress, t.Unacknowledged ? "Acknowledge the order first." : "This order is no longer open.");
+            Require(t.State is TargetState.Acknowledged or TargetState.InProgress,
+                t.Unacknowledged ? Refusals.AcknowledgeFirst : Refusals.Closed, t.Unacknowledged ? "Acknowledge the order first." : "This order is no longer open.");
             if (!await store.InsertProgressAsync(t.Id, "progress", text, actor.Name, requestKey, now, conn, tx, ct)) return null;
             await store.SetTargetStateAsync(t.Id, TargetState.InProgress, now, conn, tx, ct);
             return ("progress", new { text });
@@ -149,11 +150,12 @@ public sealed class DispatchService(
     /// <summary>The district reports the work done: the order's incidents in the district are resolved; the order completes with its last target.</summary>
     public Task<OrderTarget> CompleteAsync(AccessScope scope, Actor actor, long targetId, string report, Guid? requestKey, CancellationToken ct = default)
     {
-        report = Text(report, 1, 4000, "The report");
+        report = Text(report, 1, 4000, Refusals.ReportLength, "The report");
         return ChangeTargetAsync(scope, actor, targetId, async (t, now, conn, tx) =>
         {
             if (t.State == TargetState.Completed) return null;
-            Require(t.State is TargetState.Acknowledged or TargetState.InProgress, t.Unacknowledged ? "Acknowledge the order first." : "This order is no longer open.");
+            Require(t.State is TargetState.Acknowledged or TargetState.InProgress,
+                t.Unacknowledged ? Refusals.AcknowledgeFirst : Refusals.Closed, t.Unacknowledged ? "Acknowledge the order first." : "This order is no longer open.");
             await store.InsertProgressAsync(t.Id, "completed", report, actor.Name, requestKey, now, conn, tx, ct);
             await store.SetTargetStateAsync(t.Id, TargetState.Completed, now, conn, tx, ct, actor.Name, report);
             var order = (await store.LockOrderAsync(t.OrderId, conn, tx, ct))!;
@@ -255,37 +257,37 @@ public sealed class DispatchService(
 
     private async Task<NewOrder> ValidateAsync(NewOrder order, DateTimeOffset now, CancellationToken ct)
     {
-        if (!Enum.IsDefined(order.Priority)) throw new DispatchValidationException("Unknown priority.");
-        if (!Enum.IsDefined(order.Source.Kind)) throw new DispatchValidationException("Unknown source.");
+        if (!Enum.IsDefined(order.Priority)) throw new DispatchValidationException(Refusals.UnknownPriority, "Unknown priority.");
+        if (!Enum.IsDefined(order.Source.Kind)) throw new DispatchValidationException(Refusals.UnknownSource, "Unknown source.");
         if (order.Targets is not { Count: >= 1 and <= MaxTargets })
-            throw new DispatchValidationException($"An order needs 1–{MaxTargets} target districts.");
+            throw new DispatchValidationException(Refusals.TargetCount, $"An order needs 1–{MaxTargets} target districts.", MaxTargets);
         if (order.Targets.Select(t => t.DistrictAdcode).Distinct().Count() != order.Targets.Count)
-            throw new DispatchValidationException("Each district may be named once.");
+            throw new DispatchValidationException(Refusals.DistrictTwice, "Each district may be named once.");
         if (order.Deadline <= now || order.Deadline > now.AddDays(366))
-            throw new DispatchValidationException("The deadline must be in the future and within a year.");
+            throw new DispatchValidationException(Refusals.Deadline, "The deadline must be in the future and within a year.");
         if (order.Source.Kind is OrderSourceKind.Incident or OrderSourceKind.Dispute or OrderSourceKind.Compound && order.Source.IncidentIds.Count == 0)
-            throw new DispatchValidationException("This source needs its incidents.");
-        if (order.Source.IncidentIds.Count > 200) throw new DispatchValidationException("An order covers at most 200 incidents.");
+            throw new DispatchValidationException(Refusals.SourceIncidents, "This source needs its incidents.");
+        if (order.Source.IncidentIds.Count > 200) throw new DispatchValidationException(Refusals.TooManyIncidents, "An order covers at most 200 incidents.", 200);
         var departments = (await org.ListDepartmentsAsync(ct)).Select(d => d.Code).ToHashSet();
         var districts = (await org.ListDistrictsAsync(ct)).Select(d => d.Adcode).ToHashSet();
         foreach (var t in order.Targets)
         {
-            if (!districts.Contains(t.DistrictAdcode)) throw new DispatchValidationException($"Unknown district '{t.DistrictAdcode}'.");
-            if (!departments.Contains(t.LeadDepartment)) throw new DispatchValidationException($"Unknown department '{t.LeadDepartment}'.");
+            if (!districts.Contains(t.DistrictAdcode)) throw new DispatchValidationException(Refusals.UnknownDistrict, $"Unknown district '{t.DistrictAdcode}'.", t.DistrictAdcode);
+            if (!departments.Contains(t.LeadDepartment)) throw new DispatchValidationException(Refusals.UnknownDepartment, $"Unknown department '{t.LeadDepartment}'.", t.LeadDepartment);
             if (t.SupportDepartments.FirstOrDefault(d => !departments.Contains(d)) is { } unknown)
-                throw new DispatchValidationException($"Unknown department '{unknown}'.");
+                throw new DispatchValidationException(Refusals.UnknownDepartment, $"Unknown department '{unknown}'.", unknown);
             if (t.StreetCodes.Count > 50 || t.StreetCodes.Any(s => s.Length != 9 || !s.StartsWith(t.DistrictAdcode, StringComparison.Ordinal)))
-                throw new DispatchValidationException($"Street units must lie in district {t.DistrictAdcode}.");
+                throw new DispatchValidationException(Refusals.StreetsOutside, $"Street units must lie in district {t.DistrictAdcode}.", t.DistrictAdcode);
         }
         var streets = order.Targets.SelectMany(t => t.StreetCodes).ToList();
         if (streets.Count > 0)
         {
             var known = (await org.ListStreetUnitsAsync(null, ct)).Select(s => s.Code).ToHashSet();
-            if (streets.FirstOrDefault(s => !known.Contains(s)) is { } unknownStreet) throw new DispatchValidationException($"Unknown street unit '{unknownStreet}'.");
+            if (streets.FirstOrDefault(s => !known.Contains(s)) is { } unknownStreet) throw new DispatchValidationException(Refusals.UnknownStreet, $"Unknown street unit '{unknownStreet}'.", unknownStreet);
         }
         return order with
         {
-            Instruction = Text(order.Instruction, 1, 4000, "The instruction"),
+            Instruction = Text(order.Instruction, 1, 4000, Refusals.InstructionLength, "The instruction"),
             Targets = order.Targets.Select(t => t with
             {
                 SupportDepartments = t.SupportDepartments.Where(d => d != t.LeadDepartment).Distinct().ToList(),
@@ -329,14 +331,15 @@ public sealed class DispatchService(
         if (!scope.Has(Roles.Commander)) throw new AccessDeniedException("Only a commander issues or recalls orders.");
     }
 
-    private static string Text(string? value, int min, int max, string what)
+    private static string Text(string? value, int min, int max, string code, string what)
     {
         var text = value?.Trim() ?? "";
-        return text.Length >= min && text.Length <= max ? text : throw new DispatchValidationException($"{what} must be {min}–{max} characters.");
+        return text.Length >= min && text.Length <= max ? text
+            : throw new DispatchValidationException(code, $"{what} must be {min}–{max} characters.", min, max);
     }
 
-    private static void Require(bool condition, string message)
+    private static void Require(bool condition, string code, string message)
     {
-        if (!condition) throw new OrderStateException(message);
+        if (!condition) throw new OrderStateException(code, message);
     }
 }

@@ -21,8 +21,8 @@ public sealed class AlertOrders(RiskStore store, OrgStore org, SituationState si
     public async Task<NewOrder> DraftAsync(OrderSource source, CancellationToken ct = default)
     {
         if (!long.TryParse(source.Ref, NumberStyles.None, CultureInfo.InvariantCulture, out var alertId))
-            throw new DispatchValidationException("An alert order needs the alert's id.");
-        var alert = await store.GetAlertAsync(alertId, ct) ?? throw new DispatchValidationException($"No alert {alertId}.");
+            throw new DispatchValidationException(Refusals.NoAlert, "An alert order needs the alert's id.", source.Ref ?? "");
+        var alert = await store.GetAlertAsync(alertId, ct) ?? throw new DispatchValidationException(Refusals.NoAlert, $"No alert {alertId}.", alertId);
         var indicator = (await store.IndicatorsAsync(ct))[alert.IndicatorCode];
         var now = clock.UtcNow;
         var districts = alert.DistrictAdcode is { } d ? [d] : await WorstDistrictsAsync(indicator, now, ct);

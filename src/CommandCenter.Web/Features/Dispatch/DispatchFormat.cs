@@ -1,6 +1,8 @@
 using System.Globalization;
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Incidents;
+using CommandCenter.Web.Resources;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 
 namespace CommandCenter.Web.Features.Dispatch;
@@ -16,6 +18,20 @@ public static class DispatchFormat
         var (h, m, sec) = (whole / 3600, whole / 60 % 60, whole % 60);
         return h > 0 ? string.Create(CultureInfo.InvariantCulture, $"{h}:{m:D2}:{sec:D2}") : string.Create(CultureInfo.InvariantCulture, $"{m:D2}:{sec:D2}");
     }
+
+    /// <summary>
+    /// Why Core refused a request, in the reader's language ("Refusal.{code}" with its arguments); Core's English message
+    /// only for a code without a text. An access refusal says only that.
+    /// </summary>
+    public static string Refusal(IStringLocalizer<DispatchStrings> l, Exception e) => e switch
+    {
+        DispatchValidationException v => Text(l, v.Code, v.Args) ?? e.Message,
+        OrderStateException s => Text(l, s.Code, s.Args) ?? e.Message,
+        _ => l["Refusal.Denied"],
+    };
+
+    private static string? Text(IStringLocalizer<DispatchStrings> l, string code, IReadOnlyList<object> args) =>
+        l[$"Refusal.{code}", [.. args]] is { ResourceNotFound: false } text ? text.Value : null;
 
     public static string StateIcon(TargetState state) => state switch
     {

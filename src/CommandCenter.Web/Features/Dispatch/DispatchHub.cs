@@ -74,11 +74,11 @@ public sealed class DispatchHub(DispatchService dispatch) : Hub<IDispatchClient>
     private Actor Actor => Context.User!.ToActor(Context.GetHttpContext() is { } http ? IdentityEndpoints.Ip(http) : null);
 
     private static long ValidTarget(long targetId) =>
-        targetId > 0 ? targetId : throw new DispatchValidationException("targetId must be a positive order target id.");
+        targetId > 0 ? targetId : throw new DispatchValidationException(Refusals.BadRequest, "targetId must be a positive order target id.");
 
     // An empty key would be shared by every client, and the unique key would swallow all reports after the first.
     private static Guid ValidKey(Guid requestKey) =>
-        requestKey != Guid.Empty ? requestKey : throw new DispatchValidationException("requestKey must be a new non-empty GUID per report.");
+        requestKey != Guid.Empty ? requestKey : throw new DispatchValidationException(Refusals.BadRequest, "requestKey must be a new non-empty GUID per report.");
 
     /// <summary>Core's refusals reach the client as their message; anything else stays a generic hub error.</summary>
     private static async Task<T> GuardAsync<T>(Func<Task<T>> action)

@@ -4,15 +4,13 @@ using CommandCenter.Core.Features.Risk;
 using CommandCenter.Web.Features.Risk;
 using CommandCenter.Web.Resources;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Tests.Features.Risk;
 
 public sealed class RiskChartsTests
 {
-    private static readonly IStringLocalizer<RiskStrings> L =
-        new StringLocalizer<RiskStrings>(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
+    private static readonly IStringLocalizer<RiskStrings> L = WebTestContext.Localizer<RiskStrings>();
 
     [Theory]
     [InlineData(0.3, 0.5)]

@@ -1,6 +1,7 @@
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Org;
+using CommandCenter.Web.Features.Dispatch;
 using CommandCenter.Web.Features.Identity;
 using CommandCenter.Web.Resources;
 using Microsoft.AspNetCore.Components;
@@ -21,6 +22,7 @@ public partial class LiaisonPage
     [Inject] private CityClock Clock { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IStringLocalizer<LiaisonStrings> L { get; set; } = default!;
+    [Inject] private IStringLocalizer<DispatchStrings> D { get; set; } = default!;
 
     [CascadingParameter] private HttpContext HttpContext { get; set; } = default!;
 
@@ -96,7 +98,7 @@ public partial class LiaisonPage
         }
         catch (DispatchValidationException ex)
         {
-            return L["Error.Validation", ex.Message];
+            return L["Error.Validation", DispatchFormat.Refusal(D, ex)];
         }
         catch (AccessDeniedException)
         {
@@ -104,7 +106,7 @@ public partial class LiaisonPage
         }
         catch (OrderStateException ex)
         {
-            // Core explains in English; the target's state as it is now says the same in the liaison's language.
+            // The target's state as it is now says it best (it may have moved on since the page was drawn).
             var orderId = inbox?.Find(targetId)?.Order.Id ?? 0;
             var current = (await Dispatch.GetAsync(scope, orderId))?.Targets.FirstOrDefault(t => t.Id == targetId);
             return current?.State switch
@@ -112,7 +114,7 @@ public partial class LiaisonPage
                 TargetState.Recalled => L["Error.Recalled"],
                 TargetState.Completed => L["Error.Closed"],
                 TargetState.Sent or TargetState.Delivered => L["Error.AckFirst"],
-                _ => L["Error.State", ex.Message],
+                _ => L["Error.State", DispatchFormat.Refusal(D, ex)],
             };
         }
     }
