@@ -1,6 +1,6 @@
 // The unattended wall: starts Blazor with reconnection that never gives up, and watches the server's heartbeat so
-// the wall greys out (stale) when its data stops flowing. Only classes and data- attributes change here: the
-// texts (including "last updated") are rendered by the server while it is still reachable.
+// the wall greys out (stale) when its data stops flowing. Only classes, data- attributes and the burn-in shift change
+// here: the texts (including "last updated") are rendered by the server while it is still reachable.
 
 const reconnectingAfterMs = 2500;   // a heartbeat is written every second
 const staleAfterMs = 6000;          // no heartbeat for this long: the circuit is gone, say so
