@@ -87,9 +87,9 @@ public sealed class P4Benchmark : IBenchmark
         await bus.Ready.WaitAsync(TimeSpan.FromSeconds(30), ct);
         // Let the pages settle (the last console is still drawing its first picture), then measure them at rest.
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
-        var chromiumAtRest = CpuMeter.SecondsOf(CpuMeter.ProcessesNamed("chromium"));
+        var restFrom = CpuMeter.SecondsOf(CpuMeter.ProcessesNamed("chromium"));
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
-        chromiumAtRest = (CpuMeter.SecondsOf(CpuMeter.ProcessesNamed("chromium")) - chromiumAtRest) / 5;
+        var chromiumAtRest = (CpuMeter.SecondsOf(CpuMeter.ProcessesNamed("chromium")) - restFrom) / 5;
         var before = new List<int>();
         foreach (var page in walls)
         {

@@ -61,21 +61,20 @@ public sealed record OrderProgress(long Id, long TargetId, DateTimeOffset At, st
 public sealed record OrderCounts(int Active, int Unacknowledged, int Overdue);
 
 /// <summary>
-/// The request is not valid. <see cref="Code"/> (one of <see cref="Refusals"/>) names the reason for screens to say in
+/// Dispatch refuses a request. <see cref="Code"/> (one of <see cref="Refusals"/>) names the reason for screens to say in
 /// their reader's language, with <see cref="Args"/> for its blanks; the message says it in English for logs and API clients.
 /// </summary>
-public sealed class DispatchValidationException(string code, string message, params object[] args) : Exception(message)
+public abstract class DispatchRefusalException(string code, string message, object[] args) : Exception(message)
 {
     public string Code => code;
     public IReadOnlyList<object> Args => args;
 }
 
-/// <summary>The action does not fit the order's state (e.g. completing a recalled order); <see cref="Code"/> as above.</summary>
-public sealed class OrderStateException(string code, string message, params object[] args) : Exception(message)
-{
-    public string Code => code;
-    public IReadOnlyList<object> Args => args;
-}
+/// <summary>The request is not valid.</summary>
+public sealed class DispatchValidationException(string code, string message, params object[] args) : DispatchRefusalException(code, message, args);
+
+/// <summary>The action does not fit the order's state (e.g. completing a recalled order).</summary>
+public sealed class OrderStateException(string code, string message, params object[] args) : DispatchRefusalException(code, message, args);
 
 /// <summary>Why dispatch refuses a request: the codes of <see cref="DispatchValidationException"/> and <see cref="OrderStateException"/>.</summary>
 public static class Refusals

@@ -139,8 +139,7 @@ public sealed class DispatchService(
         text = Text(text, 1, 4000, Refusals.ReportLength, "The report");
         return ChangeTargetAsync(scope, actor, targetId, async (t, now, conn, tx) =>
         {
-            Require(t.State is TargetState.Acknowledged or TargetState.InProgress,
-                t.Unacknowledged ? Refusals.AcknowledgeFirst : Refusals.Closed, t.Unacknowledged ? "Acknowledge the order first." : "This order is no longer open.");
+            RequireWorking(t);
             if (!await store.InsertProgressAsync(t.Id, "progress", text, actor.Name, requestKey, now, conn, tx, ct)) return null;
             await store.SetTargetStateAsync(t.Id, TargetState.InProgress, now, conn, tx, ct);
             return ("progress", new { text });
@@ -154,8 +153,7 @@ public sealed class DispatchService(
         return ChangeTargetAsync(scope, actor, targetId, async (t, now, conn, tx) =>
         {
             if (t.State == TargetState.Completed) return null;
-            Require(t.State is TargetState.Acknowledged or TargetState.InProgress,
-                t.Unacknowledged ? Refusals.AcknowledgeFirst : Refusals.Closed, t.Unacknowledged ? "Acknowledge the order first." : "This order is no longer open.");
+            RequireWorking(t);
             await store.InsertProgressAsync(t.Id, "completed", report, actor.Name, requestKey, now, conn, tx, ct);
             await store.SetTargetStateAsync(t.Id, TargetState.Completed, now, conn, tx, ct, actor.Name, report);
             var order = (await store.LockOrderAsync(t.OrderId, conn, tx, ct))!;
@@ -341,5 +339,14 @@ public sealed class DispatchService(
     private static void Require(bool condition, string code, string message)
     {
         if (!condition) throw new OrderStateException(code, message);
+    }
+
+    /// <summary>Progress and completion need an acknowledged target that is still open.</summary>
+    private static void RequireWorking(OrderTarget t)
+    {
+        if (t.State is TargetState.Acknowledged or TargetState.InProgress) return;
+        throw t.Unacknowledged
+            ? new OrderStateException(Refusals.AcknowledgeFirst, "Acknowledge the order first.")
+            : new OrderStateException(Refusals.Closed, "This order is no longer open.");
     }
 }

@@ -25,13 +25,9 @@ public static class DispatchFormat
     /// </summary>
     public static string Refusal(IStringLocalizer<DispatchStrings> l, Exception e) => e switch
     {
-        DispatchValidationException v => Text(l, v.Code, v.Args) ?? e.Message,
-        OrderStateException s => Text(l, s.Code, s.Args) ?? e.Message,
+        DispatchRefusalException r => l[$"Refusal.{r.Code}", [.. r.Args]] is { ResourceNotFound: false } text ? text.Value : e.Message,
         _ => l["Refusal.Denied"],
     };
-
-    private static string? Text(IStringLocalizer<DispatchStrings> l, string code, IReadOnlyList<object> args) =>
-        l[$"Refusal.{code}", [.. args]] is { ResourceNotFound: false } text ? text.Value : null;
 
     public static string StateIcon(TargetState state) => state switch
     {

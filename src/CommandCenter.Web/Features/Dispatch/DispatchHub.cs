@@ -87,7 +87,7 @@ public sealed class DispatchHub(DispatchService dispatch) : Hub<IDispatchClient>
         {
             return await action();
         }
-        catch (Exception e) when (e is DispatchValidationException or OrderStateException or AccessDeniedException)
+        catch (Exception e) when (e is DispatchRefusalException or AccessDeniedException)
         {
             throw new HubException(e.Message);
         }
