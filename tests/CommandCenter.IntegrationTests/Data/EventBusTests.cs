@@ -130,6 +130,25 @@ public sealed class EventBusTests : StartedCore
     }
 
     [Fact]
+    public async Task Bus_NodeCommittingSteadily_AnnouncesEveryCommitToTheOtherNode()
+    {
+        // Commits closer together than the notify interval: after the first, node A announces them with its reads.
+        await using var nodeA = await StartNodeAsync(TimeSpan.FromMinutes(5));
+        await using var nodeB = await StartNodeAsync(TimeSpan.FromMinutes(5));
+
+        for (var id = 100; id < 130; id++)
+        {
+            await AppendCommittedAsync(id);
+            nodeA.Bus.Published();
+            await Task.Delay(3);
+        }
+
+        await nodeB.WaitForAsync(129);
+        Assert.Equal(Enumerable.Range(100, 30).Select(i => (long)i), nodeB.Received.Select(e => e.Ids[0]).Where(id => id >= 100).Order());
+        await nodeA.WaitForAsync(129);
+    }
+
+    [Fact]
     public async Task Bus_EventHeldBackByOlderTransaction_ArrivesWhenItEndsWithoutAnotherWakeUp()
     {
         await using var node = await StartNodeAsync(TimeSpan.FromMinutes(5));
@@ -195,7 +214,8 @@ public sealed class EventBusTests : StartedCore
         await using (var admin = await DataSource.OpenConnectionAsync())
         {
             var killed = await admin.ExecuteScalarAsync<int>(
-                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and query ilike 'listen cc_bus%'");
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and application_name = @name",
+                new { name = EventBus.ApplicationName });
             Assert.True(killed >= 1, "the bus's LISTEN connection was not found");
         }
         await AppendCommittedAsync(2); // no Published(): the wake-up is lost with the connection

@@ -10,6 +10,9 @@ public static class BusStore
 {
     public const string Channel = "cc_bus";
 
+    /// <summary>The wake-up: no payload, readers fetch what is new themselves.</summary>
+    public const string NotifySql = $"select pg_notify('{Channel}', '')";
+
     /// <summary>Records an event in the caller's transaction: it becomes visible exactly when the change does.</summary>
     public static Task AppendAsync(NpgsqlConnection conn, IDbTransaction tx, string kind, IReadOnlyList<long> ids, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("insert into bus_event (kind, ids) values (@kind, @ids)", new { kind, ids = ids.ToArray() }, tx, cancellationToken: ct));
@@ -52,7 +55,15 @@ public static class BusStore
     /// <see cref="ReadAsync"/> in one prepared round trip, with what the read's snapshot saw: whether committed events
     /// are held back, and its bounds (see <see cref="BusPage"/>).
     /// </summary>
-    public static async Task<BusPage> ReadPageAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct)
+    public static Task<BusPage> ReadPageAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct) =>
+        ReadPageAsync(conn, after, limit, notify: false, ct);
+
+    /// <summary>
+    /// <see cref="ReadPageAsync(NpgsqlConnection, BusCursor, int, CancellationToken)"/>; with <paramref name="notify"/>
+    /// the wake-up NOTIFY for other nodes rides in the same round trip, after the read (its commit then comes after the
+    /// read's snapshot, so it never holds back what the read sees).
+    /// </summary>
+    public static async Task<BusPage> ReadPageAsync(NpgsqlConnection conn, BusCursor after, int limit, bool notify, CancellationToken ct)
     {
         // The last row is the snapshot's: id null, xmin and xmax, and whether committed events at or above xmin exist
         // (asked as an ordered LIMIT 1: as an EXISTS the planner chose a sequential scan of the whole table).
@@ -68,18 +79,25 @@ public static class BusStore
                    (select h.tx from bus_event h where (h.tx, h.id) > ($1::xid8, $2) and h.tx >= s.xmin order by h.tx, h.id limit 1) is not null
             from s
             """;
-        await using var cmd = new NpgsqlCommand(sql, conn)
+        await using var batch = new NpgsqlBatch(conn)
         {
-            Parameters =
+            BatchCommands =
             {
-                new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = after.Tx.ToString() },
-                new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = after.Id },
-                new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = limit },
+                new NpgsqlBatchCommand(sql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = after.Tx.ToString() },
+                        new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = after.Id },
+                        new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = limit },
+                    },
+                },
             },
         };
+        if (notify) batch.BatchCommands.Add(new NpgsqlBatchCommand(NotifySql));
         // Kept on the physical connection (pooled ones too): later reads skip parsing and planning.
-        await cmd.PrepareAsync(ct);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await batch.PrepareAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         var events = new List<BusEvent>();
         BusPage? page = null;
         while (await reader.ReadAsync(ct))

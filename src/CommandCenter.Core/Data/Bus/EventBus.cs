@@ -7,26 +7,37 @@ using Npgsql;
 namespace CommandCenter.Core.Data.Bus;
 
 /// <summary>
-/// This node's view of the event stream. One dedicated connection LISTENs for wake-ups and reads committed
-/// events with a commit-safe cursor (<see cref="BusStore.ReadPageAsync"/>); a periodic read catches up on
-/// anything a lost notification or a dropped connection missed. Subscribers in this process get each batch
-/// in order, at least once.
+/// This node's view of the event stream. One dedicated connection LISTENs for wake-ups, reads committed events with a
+/// commit-safe cursor (<see cref="BusStore.ReadPageAsync(NpgsqlConnection, BusCursor, int, bool, CancellationToken)"/>)
+/// and announces this node's commits to the others with a NOTIFY in the same round trip as a read; a periodic read
+/// catches up on anything a lost notification or a dropped connection missed. Subscribers in this process get each
+/// batch in order, at least once.
 /// </summary>
 public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> options, ILogger<EventBus> logger, TimeProvider? time = null)
     : BackgroundService
 {
-    // Events held back by an older transaction are looked for again after 5 ms, then 10, 20, 25 ms: a short overlap
-    // (the usual case under load) delays delivery by a few ms, a long transaction costs at most 40 reads/s.
+    // Events held back by an older transaction are looked for again after 5 ms, then 10, 20, 25 ms (or at the next
+    // NOTIFY): a short overlap (the usual case under load) delays delivery by a few ms, a long transaction costs at most
+    // 40 reads/s.
     private static readonly TimeSpan HeldBackFirstRetry = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan HeldBackMaxRetry = TimeSpan.FromMilliseconds(25);
     private readonly Lock gate = new();
-    private readonly SemaphoreSlim wake = new(0, 1);
     private readonly SemaphoreSlim notify = new(0, 1);
     private const int MaxPendingReads = 256;
     private readonly Queue<(DateTimeOffset At, ulong Xmax)> pendingReads = new();
     private ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // 1: this node committed events that no NOTIFY has announced yet. 1 in idle: the read loop sleeps until a
+    // notification, so a local commit needs the separate wake-up NOTIFY. Both are written before the other is read
+    // (Interlocked: full fences), so a commit is never left unannounced while the loop sleeps.
+    private int unannounced;
+    private int idle;
+    // 1: this node committed since its last read began: more commits are likely soon.
+    private int active;
+    private volatile bool notified;
+
+    /// <summary>The application name of each node's bus connection (in <c>pg_stat_activity</c>).</summary>
+    public const string ApplicationName = "cc_bus";
 
     /// <summary>Everything up to here has been handed to subscribers.</summary>
     public BusCursor Cursor { get; private set; } = BusCursor.Start;
@@ -51,33 +62,37 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     }
 
     /// <summary>
-    /// Call after committing a transaction that appended events. Wakes this node at once and, coalesced to at
-    /// most one NOTIFY per <see cref="BusOptions.NotifyInterval"/>, every other node: the cost does not grow with the write rate.
+    /// Call after committing a transaction that appended events. Under load the next read (at most one per
+    /// <see cref="BusOptions.NotifyInterval"/>) delivers them here and announces them to every other node in the same
+    /// round trip; after a quiet spell a separate NOTIFY wakes this node and the others at once. The cost does not grow
+    /// with the write rate.
     /// </summary>
     public void Published()
     {
-        Release(wake);
-        Release(notify);
+        Volatile.Write(ref active, 1);
+        Interlocked.Exchange(ref unannounced, 1);
+        if (Volatile.Read(ref idle) == 1) Release(notify);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using (var conn = await dataSource.OpenConnectionAsync(stoppingToken))
             Cursor = await BusStore.HeadAsync(conn, stoppingToken);
-        var listener = ListenLoopAsync(stoppingToken);
         var notifier = NotifyLoopAsync(stoppingToken);
         await ReadLoopAsync(stoppingToken);
-        await Task.WhenAll(listener, notifier);
+        await notifier;
     }
 
-    /// <summary>Reads whenever woken (a NOTIFY, a local publish) and at least every catch-up interval.</summary>
+    /// <summary>
+    /// Reads on the LISTEN connection whenever another node's NOTIFY arrives, at most once per notify interval while this
+    /// node commits (announcing those commits), and at least every catch-up interval. A dropped connection is reopened
+    /// and read from the cursor: nothing committed meanwhile is missed.
+    /// </summary>
     private async Task ReadLoopAsync(CancellationToken ct)
     {
         var o = options.Value;
-        await listening.Task.WaitAsync(ct);
         var retry = HeldBackFirstRetry;
-        var sinceRead = Stopwatch.StartNew();
-        // Reads keep a connection of their own: no pool reset per read, and the prepared read stays planned.
+        var sinceAnnounce = Stopwatch.StartNew();
         NpgsqlConnection? conn = null;
         try
         {
@@ -85,25 +100,16 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
             {
                 try
                 {
-                    // Local publishes wake this loop on every commit: under load, reads are coalesced like NOTIFYs, at
-                    // most one per notify interval, instead of one per commit.
-                    if (o.NotifyInterval - sinceRead.Elapsed is { } gap && gap > TimeSpan.Zero)
-                        await Task.Delay(gap, ct);
-                    sinceRead.Restart();
-                    conn ??= await dataSource.OpenConnectionAsync(ct);
-                    var heldBack = await DrainAsync(conn, o.BatchSize, ct);
+                    conn ??= await ListenAsync(ct);
+                    notified = false;
+                    var committing = Interlocked.Exchange(ref active, 0) == 1;
+                    var announce = sinceAnnounce.Elapsed >= o.NotifyInterval && Interlocked.Exchange(ref unannounced, 0) == 1;
+                    if (announce) sinceAnnounce.Restart();
+                    var heldBack = await DrainAsync(conn, o.BatchSize, announce, ct);
                     ready.TrySetResult();
                     // Events committed behind a still-running older transaction: look again soon, not at the next wake-up.
-                    if (heldBack)
-                    {
-                        await wake.WaitAsync(retry, ct);
-                        retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, HeldBackMaxRetry.Ticks));
-                    }
-                    else
-                    {
-                        retry = HeldBackFirstRetry;
-                        await wake.WaitAsync(o.CatchUpInterval, ct);
-                    }
+                    await WaitForNextReadAsync(conn, heldBack ? retry : null, committing, sinceAnnounce, ct);
+                    retry = heldBack ? TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, HeldBackMaxRetry.Ticks)) : HeldBackFirstRetry;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -111,7 +117,7 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
-                    logger.LogWarning(e, "Event bus read failed; retrying from {Cursor}", Cursor);
+                    logger.LogWarning(e, "Event bus connection failed; reconnecting and reading on from {Cursor}", Cursor);
                     if (conn is not null) await conn.DisposeAsync();
                     conn = null;
                     await Delay(TimeSpan.FromMilliseconds(500), ct);
@@ -120,37 +126,68 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         }
         finally
         {
+            Volatile.Write(ref idle, 0);
             if (conn is not null) await conn.DisposeAsync();
         }
     }
 
-    /// <summary>Holds the one dedicated LISTEN connection of this node; reconnects and triggers a catch-up when it drops.</summary>
-    private async Task ListenLoopAsync(CancellationToken ct)
+    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
     {
-        var reconnect = false;
-        while (!ct.IsCancellationRequested)
+        var conn = await dataSource.OpenConnectionAsync(ct);
+        try
         {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(ct);
-                conn.Notification += (_, _) => Release(wake);
-                await using (var listen = new NpgsqlCommand($"listen {BusStore.Channel}", conn))
-                    await listen.ExecuteNonQueryAsync(ct);
-                if (reconnect) Release(wake); // catch up on anything committed while we were not listening
-                reconnect = true;
-                listening.TrySetResult();
-                while (!ct.IsCancellationRequested)
-                    await conn.WaitAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogWarning(e, "Event bus LISTEN connection lost; reconnecting");
-                await Delay(TimeSpan.FromMilliseconds(500), ct);
-            }
+            // This node's own NOTIFY comes back on this connection in the read's answer: only others' wake it.
+            conn.Notification += (_, e) => { if (e.PID != conn.ProcessID) notified = true; };
+            // The NOTIFY's commit need not reach disk before it leaves (a wake-up lost in a crash is caught up by the
+            // timer); the name tells the bus's backend apart in pg_stat_activity.
+            await using var setup = new NpgsqlCommand($"set synchronous_commit = off; set application_name = '{ApplicationName}'; listen {BusStore.Channel}", conn);
+            await setup.ExecuteNonQueryAsync(ct);
+            return conn;
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Returns when the next read is due: at once if another node's NOTIFY came during the read; when the notify interval
+    /// is up if this node has commits to announce; after <paramref name="retry"/> or on a NOTIFY when events were held
+    /// back; after one interval if this node is <paramref name="committing"/> (the next commit is likely on its way, and
+    /// is then announced by the read); otherwise on a NOTIFY (this node's own wake-up included) or the catch-up interval.
+    /// </summary>
+    private async Task WaitForNextReadAsync(NpgsqlConnection conn, TimeSpan? retry, bool committing, Stopwatch sinceAnnounce, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (notified) return;
+        if (Volatile.Read(ref unannounced) == 1)
+        {
+            var gap = o.NotifyInterval - sinceAnnounce.Elapsed;
+            if (retry < gap) gap = retry.Value;
+            // Short: another node's NOTIFY meanwhile waits in the socket and only makes the read after this one sooner.
+            if (gap > TimeSpan.Zero) await Task.Delay(gap, ct);
+            return;
+        }
+        if (retry is { } heldBack)
+        {
+            await conn.WaitAsync(heldBack, ct);
+            return;
+        }
+        if (committing)
+        {
+            await Task.Delay(o.NotifyInterval, ct);
+            if (Volatile.Read(ref unannounced) == 1) return;
+        }
+        Interlocked.Exchange(ref idle, 1);
+        try
+        {
+            if (Volatile.Read(ref unannounced) == 1) return;
+            await conn.WaitAsync(o.CatchUpInterval, ct);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref idle, 0);
         }
     }
 
@@ -158,12 +195,13 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
     /// <summary>Hands every deliverable event to the subscribers; returns whether committed events are still held back.</summary>
-    private async Task<bool> DrainAsync(NpgsqlConnection conn, int batchSize, CancellationToken ct)
+    private async Task<bool> DrainAsync(NpgsqlConnection conn, int batchSize, bool announce, CancellationToken ct)
     {
         while (true)
         {
             var readAt = (time ?? TimeProvider.System).GetUtcNow();
-            var page = await BusStore.ReadPageAsync(conn, Cursor, batchSize, ct);
+            var page = await BusStore.ReadPageAsync(conn, Cursor, batchSize, announce, ct);
+            announce = false;
             var batch = page.Events;
             if (batch.Count > 0)
             {
@@ -201,9 +239,9 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         pendingReads.Enqueue((readAt, page.Xmax));
     }
 
+    /// <summary>The wake-up after a quiet spell, when the read loop sleeps until a notification: wakes it and every other node.</summary>
     private async Task NotifyLoopAsync(CancellationToken ct)
     {
-        var interval = options.Value.NotifyInterval;
         NpgsqlConnection? conn = null;
         try
         {
@@ -212,6 +250,8 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                 try
                 {
                     await notify.WaitAsync(ct);
+                    // The read loop may have woken and announced the commits itself meanwhile.
+                    if (Interlocked.Exchange(ref unannounced, 0) == 0) continue;
                     if (conn is null)
                     {
                         conn = await dataSource.OpenConnectionAsync(ct);
@@ -220,9 +260,9 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                         await using var setup = new NpgsqlCommand("set synchronous_commit = off", conn);
                         await setup.ExecuteNonQueryAsync(ct);
                     }
-                    await using (var cmd = new NpgsqlCommand($"select pg_notify('{BusStore.Channel}', '')", conn))
+                    // At most one per notify interval: the loop goes back to sleep only after an interval without commits.
+                    await using (var cmd = new NpgsqlCommand(BusStore.NotifySql, conn))
                         await cmd.ExecuteNonQueryAsync(ct);
-                    await Task.Delay(interval, ct); // publishes meanwhile collapse into the next single NOTIFY
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -230,8 +270,9 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
-                    // Others still catch up on their timer; nothing is lost.
+                    // Others still catch up on their timer, and this node's next read announces the commits; nothing is lost.
                     logger.LogWarning(e, "Event bus wake-up failed");
+                    Interlocked.Exchange(ref unannounced, 1);
                     if (conn is not null) await conn.DisposeAsync();
                     conn = null;
                 }
