@@ -125,22 +125,21 @@ public sealed partial class CommandPage : IDisposable
         liveHeat = new LiveHeat(State, Clock);
         charts = new TrendCharts(W, wall: false);
         snapshot = State.Current;
-        live = new Coalescer(ShowLatestAsync, TimeSpan.Zero, LiveInterval, TimeProvider);
+        var render = live = new Coalescer(ShowLatestAsync, TimeSpan.Zero, LiveInterval, TimeProvider);
         subscription = State.Subscribe(OnSituationChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
         categories = (await Org.ListCategoriesAsync(stopping.Token)).OrderBy(c => c.ServiceCode, StringComparer.Ordinal).ToList();
         departments = await Org.ListDepartmentsAsync(stopping.Token);
         await RefreshHeatAsync();
-        heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
-        StartOrders();
+        // The heat and the orders tile show with the next live render: one render (and one frame in the browser) a
+        // second at most, whatever changed.
+        heatTimer = new Timer(_ => _ = InvokeSafelyAsync(async () =>
+        {
+            await RefreshHeatAsync();
+            render.Signal();
+        }), null, HeatInterval, HeatInterval);
+        ordersSubscription = Orders.Subscribe(render.Signal);
     }
-
-    /// <summary>The orders tile: the node's figures, re-read when an order changes (a Dispatch click included) and every few seconds.</summary>
-    private void StartOrders() => ordersSubscription = Orders.Subscribe(() => _ = InvokeSafelyAsync(() =>
-    {
-        StateHasChanged();
-        return Task.CompletedTask;
-    }));
 
     protected override async Task OnParametersSetAsync()
     {
@@ -290,7 +289,6 @@ public sealed partial class CommandPage : IDisposable
         try
         {
             await liveHeat.RefreshAsync(heatWindow, heatCategories.Count == 0 ? null : heatCategories, stopping.Token);
-            StateHasChanged();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -72,7 +72,7 @@ public sealed partial class WallPage : IDisposable
         charts = new TrendCharts(L, wall: true);
         snapshot = panels = State.Current;
         risk = Risk.Current;
-        panelsLive = new Coalescer(() => InvokeSafelyAsync(() =>
+        var panelsLive = this.panelsLive = new Coalescer(() => InvokeSafelyAsync(() =>
         {
             panels = State.Current;
             StateHasChanged();
@@ -81,9 +81,14 @@ public sealed partial class WallPage : IDisposable
         subscription = State.Subscribe(OnChanged);
         riskSubscription = Risk.Subscribe(OnChanged);
         names = await WallNames.LoadAsync(Org, stopping.Token);
-        StartOrders();
+        // The orders and the heat show with the panels' next redraw: fewer frames for the wall's browser to draw.
+        ordersSubscription = Orders.Subscribe(panelsLive.Signal);
         await RefreshHeatAsync();
-        heatTimer = new Timer(_ => _ = InvokeSafelyAsync(RefreshHeatAsync), null, HeatInterval, HeatInterval);
+        heatTimer = new Timer(_ => _ = InvokeSafelyAsync(async () =>
+        {
+            await RefreshHeatAsync();
+            panelsLive.Signal();
+        }), null, HeatInterval, HeatInterval);
     }
 
     /// <summary>Called on a state's thread (situation or risk); at most one render waits in the queue at a time.</summary>
@@ -106,7 +111,6 @@ public sealed partial class WallPage : IDisposable
         try
         {
             await liveHeat.RefreshAsync(HeatWindow.Day, null, stopping.Token);
-            StateHasChanged();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -114,13 +118,6 @@ public sealed partial class WallPage : IDisposable
             Logger.LogWarning(e, "Wall heatmap refresh failed");
         }
     }
-
-    /// <summary>The orders tile and ticker: the node's figures; until a read succeeds they say "loading" (no number is made up).</summary>
-    private void StartOrders() => ordersSubscription = Orders.Subscribe(() => _ = InvokeSafelyAsync(() =>
-    {
-        StateHasChanged();
-        return Task.CompletedTask;
-    }));
 
     private Task InvokeSafelyAsync(Func<Task> work) => culture.RunAsync(InvokeAsync, work, stopping.Token);
 
