@@ -23,6 +23,10 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
 
     private const int ReadBatch = 5_000;
     private const int MaxEventsPerCatchUp = 100_000;
+    private const int MaxCellsRecountedOneByOne = 2_000;
+
+    /// <summary>A rollup_cell's key.</summary>
+    private sealed record CellKey(DateTime Bucket, string District, int X, int Y, string Code);
 
     /// <summary>
     /// Where upkeep resumes. With no state, or state built on another grid, everything is rebuilt first; the cursor
@@ -77,11 +81,17 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
         var reported = incidents.Where(e => e.Kind is BusKinds.IncidentReported or IncidentBulkWriter.ImportedKind).SelectMany(e => e.Ids).Distinct().ToArray();
         var changed = incidents.SelectMany(e => e.Ids).Distinct().ToArray();
 
-        var buckets = reported.Length == 0 ? [] : (await conn.QueryAsync<DateTime>(new CommandDefinition(
-            "select distinct date_bin(@Bucket, reported_at, timestamptz '2000-01-01') from incident where id = any(@reported)",
-            new { Bucket, reported }, cancellationToken: ct))).Select(DbTime.Utc).ToList();
-        foreach (var (from, to) in Runs(buckets.Order(), b => b + Bucket))
-            await RecomputeCellsAsync(conn, from, to, ct);
+        var cells = reported.Length == 0 ? [] : (await conn.QueryAsync<CellKey>(new CommandDefinition("""
+            select distinct date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as Bucket, district_adcode as District,
+                   floor(lon * @kx)::int as X, floor(lat * @ky)::int as Y, service_code as Code
+            from incident where id = any(@reported)
+            """, new { Bucket, reported, kx = grid.Kx, ky = grid.Ky }, cancellationToken: ct))).ToList();
+        // Live upkeep recounts only the cells the new incidents fell in (a storm adds to one bucket of thousands of
+        // cells); a bulk load recounts whole buckets.
+        if (cells.Count <= MaxCellsRecountedOneByOne) await RecomputeCellsAsync(conn, cells, ct);
+        else
+            foreach (var (from, to) in Runs(cells.Select(c => DbTime.Utc(c.Bucket)).Distinct().Order(), b => b + Bucket))
+                await RecomputeCellsAsync(conn, from, to, ct);
 
         // A crash before this commit only means the events are read again: recomputing is idempotent.
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -114,6 +124,37 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     }
 
     /// <summary>
+    /// Recomputes the given cells from the incidents, as <see cref="RecomputeCellsAsync(NpgsqlConnection, DateTimeOffset, DateTimeOffset, CancellationToken)"/>
+    /// does whole buckets: counted first outside any transaction, then replaced in a short one.
+    /// </summary>
+    private async Task RecomputeCellsAsync(NpgsqlConnection conn, IReadOnlyList<CellKey> cells, CancellationToken ct)
+    {
+        if (cells.Count == 0) return;
+        const string keys = "select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[])";
+        var key = new
+        {
+            buckets = cells.Select(c => DateTime.SpecifyKind(c.Bucket, DateTimeKind.Utc)).ToArray(), districts = cells.Select(c => c.District).ToArray(),
+            xs = cells.Select(c => c.X).ToArray(), ys = cells.Select(c => c.Y).ToArray(), codes = cells.Select(c => c.Code).ToArray(),
+        };
+        var from = DbTime.Utc(cells.Min(c => c.Bucket));
+        var to = DbTime.Utc(cells.Max(c => c.Bucket)) + Bucket;
+        var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition($"""
+            select date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as bucket, district_adcode, floor(lon * @kx)::int as cell_x,
+                   floor(lat * @ky)::int as cell_y, service_code, count(*)::int as reported
+            from incident
+            where reported_at >= @from and reported_at < @to
+              and (date_bin(@Bucket, reported_at, timestamptz '2000-01-01'), district_adcode, floor(lon * @kx)::int, floor(lat * @ky)::int, service_code) in ({keys})
+            group by 1, 2, 3, 4, 5
+            """, new { key.buckets, key.districts, key.xs, key.ys, key.codes, from = from.UtcDateTime, to = to.UtcDateTime, Bucket, kx = grid.Kx, ky = grid.Ky },
+            commandTimeout: 0, cancellationToken: ct))).ToList();
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            $"delete from rollup_cell where (bucket, district_adcode, cell_x, cell_y, service_code) in ({keys})", key, tx, cancellationToken: ct));
+        await WriteCellsAsync(conn, tx, rows, from, to, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
     /// Recomputes the cells of [from, to): the aggregate is read first, outside any transaction, so the write transaction
     /// that replaces the rows is short (a long one would hold every node's event bus back until it ends).
     /// </summary>
@@ -131,6 +172,14 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             new { range.from, range.to, Bucket, kx = grid.Kx, ky = grid.Ky }, commandTimeout: 0, cancellationToken: ct))).ToList();
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell where bucket >= @from and bucket < @to", range, tx, cancellationToken: ct));
+        await WriteCellsAsync(conn, tx, rows, from, to, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Inserts counted cells and moves the version of the hours they lie in (screens reload those hours).</summary>
+    private static async Task WriteCellsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)> rows, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into rollup_cell (bucket, district_adcode, cell_x, cell_y, service_code, reported)
             select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[], @counts::int[])
@@ -145,7 +194,6 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             select h, nextval('rollup_cell_version_seq') from unnest(@hours::timestamptz[]) h
             on conflict (hour) do update set version = excluded.version
             """, new { hours = RollupHeat.HoursOf(from, to).Select(h => h.UtcDateTime).ToArray() }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
     }
 
     /// <summary>

@@ -49,6 +49,29 @@ public sealed class RollupTests : StartedCore
 
         await Store.OpenAsync(default);
 
+        await AssertCellsEqualTheIncidentsAsync();
+    }
+
+    [Fact]
+    public async Task CatchUp_ReportsAmongCountedCells_RecountsTheirCellsAndLeavesTheOthersEqualToTheIncidents()
+    {
+        await WriteHistoryAsync();
+        var cursor = await Store.OpenAsync(default);
+        var org = Get<OrgStore>();
+        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
+            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Clock.Zone, seed: 7);
+        var late = generator.Generate(Now.AddHours(-6), Now, 5000).Take(40).Select(p => IncidentGenerator.Materialize(p, Now).Incident).ToList();
+
+        await Get<IncidentBulkWriter>().WriteAsync(late);
+        await ReportAsync();
+        await CatchUpAsync(cursor, 2);
+
+        await AssertCellsEqualTheIncidentsAsync();
+    }
+
+    /// <summary>Every rollup_cell row equals the incidents of its bucket and cell, counted here in C#, and no cell is missing.</summary>
+    private async Task AssertCellsEqualTheIncidentsAsync()
+    {
         var grid = Get<RollupGrid>();
         await using var conn = new NpgsqlConnection(Db.ConnectionString);
         var expected = (await conn.QueryAsync<(DateTime At, string District, double Lon, double Lat, string Code)>(
