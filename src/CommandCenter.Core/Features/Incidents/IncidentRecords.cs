@@ -49,5 +49,22 @@ public sealed record TimelineEntry(long Id, long IncidentId, DateTimeOffset At, 
 /// <summary>Input the incident feature refuses; the message says why and is safe to show.</summary>
 public sealed class IncidentValidationException(string message) : Exception(message);
 
-/// <summary>The assignment is no longer in a state that allows this (e.g. already returned).</summary>
-public sealed class AssignmentStateException(string message) : Exception(message);
+/// <summary>
+/// The assignment or incident is no longer in a state that allows this (e.g. already returned). <see cref="Code"/> (one of
+/// <see cref="AssignmentRefusals"/>) lets screens say why in the reader's language; the message is English, for logs and APIs.
+/// </summary>
+public sealed class AssignmentStateException(string code, string message) : Exception(message)
+{
+    public string Code => code;
+}
+
+/// <summary>Why an assignment or incident action was refused: the codes of <see cref="AssignmentStateException"/>.</summary>
+public static class AssignmentRefusals
+{
+    public const string NoAssignment = "NoAssignment";
+    public const string NotPending = "NotPending";
+    public const string NotOpen = "NotOpen";
+    public const string NotAccepted = "NotAccepted";
+    public const string IncidentResolved = "IncidentResolved";
+    public const string IncidentNotResolved = "IncidentNotResolved";
+}

@@ -80,7 +80,7 @@ public sealed class IncidentService(
         ChangeAssignmentAsync(scope, actor, assignmentId, "accepted", null, async (a, now, conn, tx) =>
         {
             if (a.Status == AssignmentStatus.Accepted) return false;
-            Require(a.Status == AssignmentStatus.Pending, "Only a pending assignment can be accepted.");
+            Require(a.Status == AssignmentStatus.Pending, AssignmentRefusals.NotPending, "Only a pending assignment can be accepted.");
             await store.AcceptAsync(assignmentId, a.IncidentId, a.Role == AssignmentRole.Lead, now, conn, tx, ct);
             return true;
         }, ct);
@@ -91,7 +91,7 @@ public sealed class IncidentService(
         reason = Text(reason, 2, 1000, "The reason");
         return ChangeAssignmentAsync(scope, actor, assignmentId, "returned", new { reason }, async (a, now, conn, tx) =>
         {
-            Require(a.Status is AssignmentStatus.Pending or AssignmentStatus.Accepted, "This assignment is no longer open.");
+            Require(a.Status is AssignmentStatus.Pending or AssignmentStatus.Accepted, AssignmentRefusals.NotOpen, "This assignment is no longer open.");
             await store.ReturnAsync(assignmentId, a.IncidentId, a.Role == AssignmentRole.Lead, reason, now, conn, tx, ct);
             return true;
         }, ct);
@@ -103,7 +103,7 @@ public sealed class IncidentService(
         note = Text(note, 2, 2000, "The note");
         return ChangeAssignmentAsync(scope, actor, assignmentId, "resolved", new { note }, async (a, now, conn, tx) =>
         {
-            Require(a.Status == AssignmentStatus.Accepted, "Accept the assignment before resolving it.");
+            Require(a.Status == AssignmentStatus.Accepted, AssignmentRefusals.NotAccepted, "Accept the assignment before resolving it.");
             await store.ResolveAsync(assignmentId, a.IncidentId, a.Role == AssignmentRole.Lead, note, now, conn, tx, ct);
             return true;
         }, ct);
@@ -118,7 +118,7 @@ public sealed class IncidentService(
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var incident = await store.GetAsync(incidentId, ct) ?? throw new IncidentValidationException($"No incident {incidentId}.");
-        Require(incident.Status is IncidentStatus.Open or IncidentStatus.Assigned or IncidentStatus.Accepted, "The incident is already resolved.");
+        Require(incident.Status is IncidentStatus.Open or IncidentStatus.Assigned or IncidentStatus.Accepted, AssignmentRefusals.IncidentResolved, "The incident is already resolved.");
         if (await store.WithdrawLeadAsync(incidentId, now, conn, tx, ct) is { } previous)
             await store.AppendTimelineAsync(incidentId, now, actor, "withdrawn", previous, null, conn, tx, ct);
         await store.AssignAsync(incidentId, departmentCode, AssignmentRole.Lead, actor.Name, now, conn, tx, ct);
@@ -132,7 +132,7 @@ public sealed class IncidentService(
         var now = time.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        Require(await store.CloseAsync(incidentId, solved, satisfaction, now, conn, tx, ct), "Only a resolved incident can be closed.");
+        Require(await store.CloseAsync(incidentId, solved, satisfaction, now, conn, tx, ct), AssignmentRefusals.IncidentNotResolved, "Only a resolved incident can be closed.");
         await store.AppendTimelineAsync(incidentId, now, actor, "closed", null, new { solved, satisfaction = IncidentCodes.Code(satisfaction) }, conn, tx, ct);
         await CommitAsync(conn, tx, incidentId, ct);
     }
@@ -144,7 +144,7 @@ public sealed class IncidentService(
         var now = time.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var assignment = await store.LockAssignmentAsync(assignmentId, conn, tx, ct) ?? throw new AssignmentStateException($"No assignment {assignmentId}.");
+        var assignment = await store.LockAssignmentAsync(assignmentId, conn, tx, ct) ?? throw new AssignmentStateException(AssignmentRefusals.NoAssignment, $"No assignment {assignmentId}.");
         EnsureDepartment(scope, assignment.DepartmentCode, acting: true);
         if (!await change(assignment, now, conn, tx))
         {
@@ -191,8 +191,8 @@ public sealed class IncidentService(
             : throw new IncidentValidationException($"{what} must be {min}–{max} characters.");
     }
 
-    private static void Require(bool condition, string message)
+    private static void Require(bool condition, string code, string message)
     {
-        if (!condition) throw new AssignmentStateException(message);
+        if (!condition) throw new AssignmentStateException(code, message);
     }
 }

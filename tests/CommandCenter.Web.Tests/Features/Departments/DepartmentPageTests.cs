@@ -213,7 +213,8 @@ public sealed partial class DepartmentPageTests(LoadedCity city) : IClassFixture
 
         await ui.ClickAsync(incident.Description, ".inbox-accept");
 
-        ui.Snackbars.WaitForAssertion(() => Assert.Contains("操作未执行，派单状态已变化", ui.Snackbars.Find(".mud-snackbar").TextContent), Wait);
+        ui.Snackbars.WaitForAssertion(() => Assert.Contains("操作未执行：该派单已签收或已退回", ui.Snackbars.Find(".mud-snackbar").TextContent), Wait);
+        Assert.DoesNotContain("pending", ui.Snackbars.Find(".mud-snackbar").TextContent);
         ui.Page.WaitForAssertion(() => Assert.Null(ui.FindRow(incident.Description)), Wait);
         Assert.Equal(AssignmentStatus.Returned, (await AssignmentAsync(incident)).Status);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
@@ -60,14 +59,5 @@ public sealed class RefusalTextTests
     {
         using var _ = new CultureScope("zh-CN");
         Assert.Equal("Something new.", DispatchFormat.Refusal(L, new DispatchValidationException("NotACode", "Something new.")));
-    }
-
-    private sealed class CultureScope : IDisposable
-    {
-        private readonly CultureInfo culture = CultureInfo.CurrentCulture, ui = CultureInfo.CurrentUICulture;
-
-        public CultureScope(string name) => CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(name);
-
-        public void Dispose() => (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, ui);
     }
 }

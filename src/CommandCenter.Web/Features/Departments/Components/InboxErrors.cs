@@ -18,15 +18,16 @@ public static class InboxErrors
         }
         catch (AssignmentStateException ex)
         {
-            return l["Error.State", ex.Message];
+            // Core's English message only for a code without a text.
+            return l[$"Refusal.{ex.Code}"] is { ResourceNotFound: false } text ? text.Value : l["Error.State", ex.Message];
         }
         catch (IncidentValidationException ex)
         {
             return l["Error.Validation", ex.Message];
         }
-        catch (AccessDeniedException ex)
+        catch (AccessDeniedException)
         {
-            return l["Error.Denied", ex.Message];
+            return l["Error.Denied"];
         }
     }
 }
