@@ -79,6 +79,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RollupHeat>();
         services.AddSingleton<RollupJob>();
         services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<RollupJob>());
+        services.AddSingleton<BusRetentionJob>();
+        services.AddSingleton<ILeaderJob>(sp => sp.GetRequiredService<BusRetentionJob>());
 
         services.AddOptions<SituationOptions>().BindConfiguration(SituationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SituationStore>();

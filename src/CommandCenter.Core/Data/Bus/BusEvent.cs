@@ -51,4 +51,10 @@ public sealed class BusOptions
     public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Events older than this are deleted once the rollups have counted them (<see cref="BusRetentionJob"/>).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often the leader deletes events past <see cref="Retention"/>.</summary>
+    public TimeSpan RetentionCheck { get; set; } = TimeSpan.FromHours(1);
 }

@@ -14,9 +14,9 @@ public sealed class RollupOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Catch-ups start at most this often. Each recomputes the buckets it touches from the incidents in full, so in a
-    /// storm (hundreds of reports a second into one 10-minute bucket) one recompute per interval replaces hundreds;
-    /// at the city's usual rate events arrive further apart and are counted at once.
+    /// Catch-ups start at most this often. Each recounts the cells it touches from the incidents, so in a storm
+    /// (hundreds of reports a second into one 10-minute bucket) one recount per interval replaces hundreds; at the
+    /// city's usual rate events arrive further apart and are counted at once.
     /// </summary>
     public TimeSpan MinInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
