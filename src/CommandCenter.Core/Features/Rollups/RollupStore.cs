@@ -87,11 +87,14 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             from incident where id = any(@reported)
             """, new { Bucket, reported, kx = grid.Kx, ky = grid.Ky }, cancellationToken: ct))).ToList();
         // Live upkeep recounts only the cells the new incidents fell in (a storm adds to one bucket of thousands of
-        // cells); a bulk load recounts whole buckets.
-        if (cells.Count <= MaxCellsRecountedOneByOne) await RecomputeCellsAsync(conn, cells, ct);
-        else
-            foreach (var (from, to) in Runs(cells.Select(c => DbTime.Utc(c.Bucket)).Distinct().Order(), b => b + Bucket))
-                await RecomputeCellsAsync(conn, from, to, ct);
+        // cells); a bulk load recounts whole buckets. Either way, run by run of adjacent buckets: a late report from
+        // last month next to today's never makes a recount read the month between.
+        foreach (var (from, to) in Runs(cells.Select(c => DbTime.Utc(c.Bucket)).Distinct().Order(), b => b + Bucket))
+        {
+            var run = cells.Where(c => DbTime.Utc(c.Bucket) >= from && DbTime.Utc(c.Bucket) < to).ToList();
+            if (run.Count <= MaxCellsRecountedOneByOne) await RecomputeCellsAsync(conn, run, from, to, ct);
+            else await RecomputeCellsAsync(conn, from, to, ct);
+        }
 
         // A crash before this commit only means the events are read again: recomputing is idempotent.
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -124,20 +127,18 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     }
 
     /// <summary>
-    /// Recomputes the given cells from the incidents, as <see cref="RecomputeCellsAsync(NpgsqlConnection, DateTimeOffset, DateTimeOffset, CancellationToken)"/>
-    /// does whole buckets: counted first outside any transaction, then replaced in a short one.
+    /// Recomputes the given cells, all in [from, to), from the incidents, as
+    /// <see cref="RecomputeCellsAsync(NpgsqlConnection, DateTimeOffset, DateTimeOffset, CancellationToken)"/> does whole
+    /// buckets: counted first outside any transaction, then replaced in a short one.
     /// </summary>
-    private async Task RecomputeCellsAsync(NpgsqlConnection conn, IReadOnlyList<CellKey> cells, CancellationToken ct)
+    private async Task RecomputeCellsAsync(NpgsqlConnection conn, IReadOnlyList<CellKey> cells, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        if (cells.Count == 0) return;
         const string keys = "select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[])";
         var key = new
         {
             buckets = cells.Select(c => DateTime.SpecifyKind(c.Bucket, DateTimeKind.Utc)).ToArray(), districts = cells.Select(c => c.District).ToArray(),
             xs = cells.Select(c => c.X).ToArray(), ys = cells.Select(c => c.Y).ToArray(), codes = cells.Select(c => c.Code).ToArray(),
         };
-        var from = DbTime.Utc(cells.Min(c => c.Bucket));
-        var to = DbTime.Utc(cells.Max(c => c.Bucket)) + Bucket;
         var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition($"""
             select date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as bucket, district_adcode, floor(lon * @kx)::int as cell_x,
                    floor(lat * @ky)::int as cell_y, service_code, count(*)::int as reported

@@ -153,6 +153,6 @@ public sealed partial class OrdersPage : IDisposable
         subscription?.Dispose();
         live?.Dispose();
         tick?.Dispose();
-        stopping.Dispose();
+        // Cancelled, not disposed: a timer callback or a coalesced render already on its way may still read its token.
     }
 }

@@ -166,6 +166,6 @@ public sealed partial class RiskPage : IDisposable
     {
         stopping.Cancel();
         subscription?.Dispose();
-        stopping.Dispose();
+        // Cancelled, not disposed: a timer callback or a coalesced render already on its way may still read its token.
     }
 }

@@ -313,6 +313,6 @@ public sealed partial class CommandPage : IDisposable
         live?.Dispose();
         heatTimer?.Dispose();
         ordersSubscription?.Dispose();
-        stopping.Dispose();
+        // Cancelled, not disposed: a timer callback or a coalesced render already on its way may still read its token.
     }
 }

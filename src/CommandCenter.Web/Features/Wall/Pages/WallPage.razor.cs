@@ -150,6 +150,6 @@ public sealed partial class WallPage : IDisposable
         riskSubscription?.Dispose();
         heatTimer?.Dispose();
         ordersSubscription?.Dispose();
-        stopping.Dispose();
+        // Cancelled, not disposed: a timer callback or a coalesced render already on its way may still read its token.
     }
 }
