@@ -14,6 +14,34 @@ public interface ILeaderJob
     Task RunAsync(CancellationToken leadership);
 }
 
+/// <summary>The loop of a leader job that works on a timer.</summary>
+public static class LeaderLoop
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> now and every <paramref name="interval"/> (on <paramref name="time"/>) until leadership
+    /// ends. A database failure is logged and tried again at the next interval.
+    /// </summary>
+    public static async Task EveryAsync(TimeSpan interval, TimeProvider time, Func<CancellationToken, Task> work, ILogger logger, CancellationToken leadership)
+    {
+        while (!leadership.IsCancellationRequested)
+        {
+            try
+            {
+                await work(leadership);
+            }
+            catch (OperationCanceledException) when (leadership.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+            {
+                logger.LogWarning(e, "Leader job failed; retrying in {Interval}", interval);
+            }
+            await Task.Delay(interval, time, leadership).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
+
 /// <summary>Section "Leadership".</summary>
 public sealed class LeadershipOptions
 {

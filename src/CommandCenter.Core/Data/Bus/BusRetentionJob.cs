@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using CommandCenter.Core.Features.Rollups;
 using Npgsql;
 
 namespace CommandCenter.Core.Data.Bus;
@@ -17,27 +18,11 @@ public sealed class BusRetentionJob(NpgsqlDataSource dataSource, TimeProvider ti
 
     public string Name => "bus-retention";
 
-    public async Task RunAsync(CancellationToken leadership)
+    public Task RunAsync(CancellationToken leadership) => LeaderLoop.EveryAsync(options.Value.RetentionCheck, time, async ct =>
     {
-        while (!leadership.IsCancellationRequested)
-        {
-            try
-            {
-                if (await PurgeAsync(leadership) is > 0 and var n)
-                    logger.LogInformation("Deleted {Count} bus events older than {Retention}", n, options.Value.Retention);
-                await Task.Delay(options.Value.RetentionCheck, time, leadership);
-            }
-            catch (OperationCanceledException) when (leadership.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogWarning(e, "Bus retention failed; retrying");
-                await Task.Delay(options.Value.RetentionCheck, time, leadership).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+        if (await PurgeAsync(ct) is > 0 and var n)
+            logger.LogInformation("Deleted {Count} bus events older than {Retention}", n, options.Value.Retention);
+    }, logger, leadership);
 
     /// <summary>Deletes what is past retention and counted by the rollups; returns how many events went.</summary>
     public async Task<long> PurgeAsync(CancellationToken ct)
@@ -45,7 +30,7 @@ public sealed class BusRetentionJob(NpgsqlDataSource dataSource, TimeProvider ti
         const string sql = """
             delete from bus_event where ctid in (
                 select e.ctid from bus_event e, rollup_state r
-                where r.name = 'incidents' and e.at < @cutoff and (e.tx, e.id) <= (r.cursor_tx, r.cursor_id)
+                where r.name = @rollups and e.at < @cutoff and (e.tx, e.id) <= (r.cursor_tx, r.cursor_id)
                 limit @Batch)
             """;
         var cutoff = time.GetUtcNow() - options.Value.Retention;
@@ -55,7 +40,7 @@ public sealed class BusRetentionJob(NpgsqlDataSource dataSource, TimeProvider ti
         {
             await using var cmd = new NpgsqlCommand(sql, conn)
             {
-                Parameters = { new("cutoff", cutoff.UtcDateTime), new("Batch", Batch) },
+                Parameters = { new("cutoff", cutoff.UtcDateTime), new("Batch", Batch), new("rollups", RollupStore.Name) },
             };
             var deleted = await cmd.ExecuteNonQueryAsync(ct);
             total += deleted;

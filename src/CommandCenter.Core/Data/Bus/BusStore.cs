@@ -49,19 +49,13 @@ public static class BusStore
     /// and "id &gt; last seen" would skip it.
     /// </summary>
     public static async Task<IReadOnlyList<BusEvent>> ReadAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct) =>
-        (await ReadPageAsync(conn, after, limit, ct)).Events;
+        (await ReadPageAsync(conn, after, limit, notify: false, ct)).Events;
 
     /// <summary>
     /// <see cref="ReadAsync"/> in one prepared round trip, with what the read's snapshot saw: whether committed events
     /// are held back, and its bounds (see <see cref="BusPage"/>).
-    /// </summary>
-    public static Task<BusPage> ReadPageAsync(NpgsqlConnection conn, BusCursor after, int limit, CancellationToken ct) =>
-        ReadPageAsync(conn, after, limit, notify: false, ct);
-
-    /// <summary>
-    /// <see cref="ReadPageAsync(NpgsqlConnection, BusCursor, int, CancellationToken)"/>; with <paramref name="notify"/>
-    /// the wake-up NOTIFY for other nodes rides in the same round trip, after the read (its commit then comes after the
-    /// read's snapshot, so it never holds back what the read sees).
+    /// With <paramref name="notify"/> the wake-up NOTIFY for other nodes rides in the same round trip, after the read (its
+    /// commit then comes after the read's snapshot, so it never holds back what the read sees).
     /// </summary>
     public static async Task<BusPage> ReadPageAsync(NpgsqlConnection conn, BusCursor after, int limit, bool notify, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace CommandCenter.Core.Data.Bus;
 
 /// <summary>
 /// This node's view of the event stream. One dedicated connection LISTENs for wake-ups, reads committed events with a
-/// commit-safe cursor (<see cref="BusStore.ReadPageAsync(NpgsqlConnection, BusCursor, int, bool, CancellationToken)"/>)
+/// commit-safe cursor (<see cref="BusStore.ReadPageAsync"/>)
 /// and announces this node's commits to the others with a NOTIFY in the same round trip as a read; a periodic read
 /// catches up on anything a lost notification or a dropped connection missed. Subscribers in this process get each
 /// batch in order, at least once.

@@ -1,7 +1,6 @@
 using CommandCenter.Core.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CommandCenter.Core.Features.Dispatch;
 
@@ -10,25 +9,9 @@ public sealed class EscalationJob(DispatchService dispatch, TimeProvider time, I
 {
     public string Name => "escalation";
 
-    public async Task RunAsync(CancellationToken leadership)
+    public Task RunAsync(CancellationToken leadership) => LeaderLoop.EveryAsync(options.Value.EscalationCheck, time, async ct =>
     {
-        while (!leadership.IsCancellationRequested)
-        {
-            try
-            {
-                if (await dispatch.EscalateDueAsync(leadership) is > 0 and var n)
-                    logger.LogInformation("Escalated {Count} unacknowledged order targets", n);
-                await Task.Delay(options.Value.EscalationCheck, time, leadership);
-            }
-            catch (OperationCanceledException) when (leadership.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogWarning(e, "Escalation check failed; retrying");
-                await Task.Delay(options.Value.EscalationCheck, time, leadership).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+        if (await dispatch.EscalateDueAsync(ct) is > 0 and var n)
+            logger.LogInformation("Escalated {Count} unacknowledged order targets", n);
+    }, logger, leadership);
 }

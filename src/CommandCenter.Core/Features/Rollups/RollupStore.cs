@@ -49,7 +49,7 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             // One day at a time: bounded memory, and short write transactions that never hold the event bus back for long.
             for (var day = clock.DayOf(DbTime.Utc(first)); day <= clock.DayOf(DbTime.Utc(last)); day = day.AddDays(1))
             {
-                await RecomputeCellsAsync(conn, clock.StartOf(day), clock.StartOf(day.AddDays(1)), ct);
+                await RecomputeCellsAsync(conn, clock.StartOf(day), clock.StartOf(day.AddDays(1)), cells: null, ct);
                 await RecomputeDayAsync(conn, day, null, ct);
             }
         }
@@ -89,11 +89,12 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
         // Live upkeep recounts only the cells the new incidents fell in (a storm adds to one bucket of thousands of
         // cells); a bulk load recounts whole buckets. Either way, run by run of adjacent buckets: a late report from
         // last month next to today's never makes a recount read the month between.
-        foreach (var (from, to) in Runs(cells.Select(c => DbTime.Utc(c.Bucket)).Distinct().Order(), b => b + Bucket))
+        var byBucket = cells.ToLookup(c => DbTime.Utc(c.Bucket));
+        foreach (var (from, to) in Runs(byBucket.Select(g => g.Key).Order(), b => b + Bucket))
         {
-            var run = cells.Where(c => DbTime.Utc(c.Bucket) >= from && DbTime.Utc(c.Bucket) < to).ToList();
-            if (run.Count <= MaxCellsRecountedOneByOne) await RecomputeCellsAsync(conn, run, from, to, ct);
-            else await RecomputeCellsAsync(conn, from, to, ct);
+            var run = new List<CellKey>();
+            for (var b = from; b < to; b += Bucket) run.AddRange(byBucket[b]);
+            await RecomputeCellsAsync(conn, from, to, run.Count <= MaxCellsRecountedOneByOne ? run : null, ct);
         }
 
         // A crash before this commit only means the events are read again: recomputing is idempotent.
@@ -127,60 +128,35 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     }
 
     /// <summary>
-    /// Recomputes the given cells, all in [from, to), from the incidents, as
-    /// <see cref="RecomputeCellsAsync(NpgsqlConnection, DateTimeOffset, DateTimeOffset, CancellationToken)"/> does whole
-    /// buckets: counted first outside any transaction, then replaced in a short one.
+    /// Recounts the cells of [from, to) from the incidents: all of them, or only <paramref name="cells"/> (a storm adds to
+    /// a few cells of a bucket that holds thousands). The count is read first, outside any transaction, so the write
+    /// transaction that replaces the rows is short (a long one would hold every node's event bus back until it ends);
+    /// the hours they lie in get a new version, so screens reload them.
     /// </summary>
-    private async Task RecomputeCellsAsync(NpgsqlConnection conn, IReadOnlyList<CellKey> cells, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    private async Task RecomputeCellsAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<CellKey>? cells, CancellationToken ct)
     {
         const string keys = "select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[])";
-        var key = new
-        {
-            buckets = cells.Select(c => DateTime.SpecifyKind(c.Bucket, DateTimeKind.Utc)).ToArray(), districts = cells.Select(c => c.District).ToArray(),
-            xs = cells.Select(c => c.X).ToArray(), ys = cells.Select(c => c.Y).ToArray(), codes = cells.Select(c => c.Code).ToArray(),
-        };
+        var args = new DynamicParameters(new { from = from.UtcDateTime, to = to.UtcDateTime, Bucket, kx = grid.Kx, ky = grid.Ky });
+        if (cells is not null)
+            args.AddDynamicParams(new
+            {
+                buckets = cells.Select(c => DateTime.SpecifyKind(c.Bucket, DateTimeKind.Utc)).ToArray(), districts = cells.Select(c => c.District).ToArray(),
+                xs = cells.Select(c => c.X).ToArray(), ys = cells.Select(c => c.Y).ToArray(), codes = cells.Select(c => c.Code).ToArray(),
+            });
+        var onlyCells = cells is null ? "" : $"""
+            and (date_bin(@Bucket, reported_at, timestamptz '2000-01-01'), district_adcode, floor(lon * @kx)::int, floor(lat * @ky)::int, service_code) in ({keys})
+            """;
         var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition($"""
             select date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as bucket, district_adcode, floor(lon * @kx)::int as cell_x,
                    floor(lat * @ky)::int as cell_y, service_code, count(*)::int as reported
             from incident
-            where reported_at >= @from and reported_at < @to
-              and (date_bin(@Bucket, reported_at, timestamptz '2000-01-01'), district_adcode, floor(lon * @kx)::int, floor(lat * @ky)::int, service_code) in ({keys})
+            where reported_at >= @from and reported_at < @to {onlyCells}
             group by 1, 2, 3, 4, 5
-            """, new { key.buckets, key.districts, key.xs, key.ys, key.codes, from = from.UtcDateTime, to = to.UtcDateTime, Bucket, kx = grid.Kx, ky = grid.Ky },
-            commandTimeout: 0, cancellationToken: ct))).ToList();
+            """, args, commandTimeout: 0, cancellationToken: ct))).ToList();
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(
-            $"delete from rollup_cell where (bucket, district_adcode, cell_x, cell_y, service_code) in ({keys})", key, tx, cancellationToken: ct));
-        await WriteCellsAsync(conn, tx, rows, from, to, ct);
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>
-    /// Recomputes the cells of [from, to): the aggregate is read first, outside any transaction, so the write transaction
-    /// that replaces the rows is short (a long one would hold every node's event bus back until it ends).
-    /// </summary>
-    private async Task RecomputeCellsAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        const string select = """
-            select date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as bucket, district_adcode, floor(lon * @kx)::int as cell_x,
-                   floor(lat * @ky)::int as cell_y, service_code, count(*)::int as reported
-            from incident
-            where reported_at >= @from and reported_at < @to
-            group by 1, 2, 3, 4, 5
-            """;
-        var range = new { from = from.UtcDateTime, to = to.UtcDateTime };
-        var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition(select,
-            new { range.from, range.to, Bucket, kx = grid.Kx, ky = grid.Ky }, commandTimeout: 0, cancellationToken: ct))).ToList();
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("delete from rollup_cell where bucket >= @from and bucket < @to", range, tx, cancellationToken: ct));
-        await WriteCellsAsync(conn, tx, rows, from, to, ct);
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>Inserts counted cells and moves the version of the hours they lie in (screens reload those hours).</summary>
-    private static async Task WriteCellsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        IReadOnlyList<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)> rows, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
+        await conn.ExecuteAsync(new CommandDefinition(cells is null
+            ? "delete from rollup_cell where bucket >= @from and bucket < @to"
+            : $"delete from rollup_cell where (bucket, district_adcode, cell_x, cell_y, service_code) in ({keys})", args, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into rollup_cell (bucket, district_adcode, cell_x, cell_y, service_code, reported)
             select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[], @counts::int[])
@@ -195,6 +171,7 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
             select h, nextval('rollup_cell_version_seq') from unnest(@hours::timestamptz[]) h
             on conflict (hour) do update set version = excluded.version
             """, new { hours = RollupHeat.HoursOf(from, to).Select(h => h.UtcDateTime).ToArray() }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class DispatchFormat
     /// </summary>
     public static string Refusal(IStringLocalizer<DispatchStrings> l, Exception e) => e switch
     {
-        DispatchRefusalException r => l[$"Refusal.{r.Code}", [.. r.Args]] is { ResourceNotFound: false } text ? text.Value : e.Message,
+        DispatchRefusalException r => l[$"Refusal.{r.Code}", [.. r.Args]].Found() ?? e.Message,
         _ => l["Refusal.Denied"],
     };
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Core.Features.Incidents;
 using CommandCenter.Web.Features.Departments.Components;
@@ -12,14 +11,7 @@ public sealed class InboxErrorsTests
 {
     private static readonly IStringLocalizer<DepartmentStrings> L = WebTestContext.Localizer<DepartmentStrings>();
 
-    public static TheoryData<string, string> CodesAndCultures()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var code in typeof(AssignmentRefusals).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!))
-            foreach (var culture in new[] { "zh-CN", "en" })
-                data.Add(code, culture);
-        return data;
-    }
+    public static TheoryData<string, string> CodesAndCultures() => CultureScope.EachCodeInEachLanguage(typeof(AssignmentRefusals));
 
     [Theory]
     [MemberData(nameof(CodesAndCultures))]

@@ -1,4 +1,3 @@
-using System.Reflection;
 using CommandCenter.Core.Features.Dispatch;
 using CommandCenter.Core.Features.Identity;
 using CommandCenter.Web.Features.Dispatch;
@@ -12,14 +11,7 @@ public sealed class RefusalTextTests
 {
     private static readonly IStringLocalizer<DispatchStrings> L = WebTestContext.Localizer<DispatchStrings>();
 
-    public static TheoryData<string, string> CodesAndCultures()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var code in typeof(Refusals).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!))
-            foreach (var culture in new[] { "zh-CN", "en" })
-                data.Add(code, culture);
-        return data;
-    }
+    public static TheoryData<string, string> CodesAndCultures() => CultureScope.EachCodeInEachLanguage(typeof(Refusals));
 
     [Theory]
     [MemberData(nameof(CodesAndCultures))]

@@ -248,7 +248,7 @@ public partial class AdminPage
     private string Time(DateTimeOffset? instant, bool seconds = false) =>
         instant is { } t ? Clock.ToLocal(t).ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : L["Common.Never"];
 
-    private string? ActionName(string action) => L[$"AuditAction.{action}"] is { ResourceNotFound: false } name ? name.Value : null;
+    private string? ActionName(string action) => L[$"AuditAction.{action}"].Found();
 
     private string ActionLabel(string? action) =>
         action is null ? "" : ActionName(action) is { } name ? $"{name} ({action})" : action;

@@ -19,7 +19,7 @@ public static class InboxErrors
         catch (AssignmentStateException ex)
         {
             // Core's English message only for a code without a text.
-            return l[$"Refusal.{ex.Code}"] is { ResourceNotFound: false } text ? text.Value : l["Error.State", ex.Message];
+            return l[$"Refusal.{ex.Code}"].Found() ?? l["Error.State", ex.Message];
         }
         catch (IncidentValidationException ex)
         {
