@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace CommandCenter.Core.Data;
@@ -20,10 +21,10 @@ public static class Database
     /// </summary>
     public static string WithDefaults(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
-            builder.MaxAutoPrepare = 64;
-        return builder.ConnectionString;
+        // NpgsqlConnectionStringBuilder.ContainsKey answers whether a keyword is known, not whether it was given.
+        if (new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Max Auto Prepare"))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     public static string RequireConnectionString(string? connectionString) =>

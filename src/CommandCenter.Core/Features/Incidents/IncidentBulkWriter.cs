@@ -70,6 +70,7 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
             }
             if (ids.Count > 0) await BusStore.CommitAsync(conn, tx, ImportedKind, ids, ct);
             else await tx.CommitAsync(ct);
+            await AnalyzeIfGrownAsync(conn, ids.Count, ct);
         }
         finally
         {
@@ -98,6 +99,19 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
                 chunks.Complete(e);
             }
         }, CancellationToken.None);
+
+    /// <summary>
+    /// A load that grows the incidents by a tenth or more leaves the planner's statistics behind until autovacuum comes
+    /// round (a minute or more), and the live state's joins meanwhile plan for a few rows (seen: its first load took 5 s
+    /// instead of 60 ms). Analyzing costs a few hundred milliseconds, after the commit.
+    /// </summary>
+    private static async Task AnalyzeIfGrownAsync(NpgsqlConnection conn, int written, CancellationToken ct)
+    {
+        const string estimate = "select reltuples from pg_class where oid = 'incident'::regclass";
+        var rows = await conn.ExecuteScalarAsync<float>(new CommandDefinition(estimate, cancellationToken: ct));
+        if (written > 0 && (rows < 0 || written >= rows / 10))
+            await conn.ExecuteAsync(new CommandDefinition("analyze incident, assignment, incident_timeline", cancellationToken: ct));
+    }
 
     /// <summary>One round trip: nextval() is never rolled back, so ids are unique even if the write fails.</summary>
     private static async Task<long[]> ReserveAsync(NpgsqlConnection conn, int count, CancellationToken ct)

@@ -32,18 +32,15 @@ public sealed class IncidentService(
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var id = await store.InsertAsync(input, where, category.SlaTier, reportedAt, due, conn, tx, ct);
-        if (id is not { } incidentId)
+        var incident = await store.InsertReportedAsync(input, where, category.SlaTier, reportedAt, due, category.LeadDepartment, actor, now, conn, tx, ct);
+        if (incident is null)
         {
             // The same source sent the same request again: answer with the one already recorded.
             await tx.RollbackAsync(ct);
             return (await store.GetAsync((await store.FindBySourceRefAsync(input.Source, input.SourceRef!, ct))!.Value, ct))!;
         }
-        await store.AppendTimelineAsync(incidentId, now, actor, "reported", null, new { source = IncidentCodes.Code(input.Source) }, conn, tx, ct);
-        await store.AssignAsync(incidentId, category.LeadDepartment, AssignmentRole.Lead, actor.Name, now, conn, tx, ct);
-        await store.AppendTimelineAsync(incidentId, now, actor, "assigned", category.LeadDepartment, new { role = "lead" }, conn, tx, ct);
-        await CommitAsync(conn, tx, incidentId, ct, BusKinds.IncidentReported);
-        return (await store.GetAsync(incidentId, ct))!;
+        await CommitAsync(conn, tx, incident.Id, ct, BusKinds.IncidentReported);
+        return incident;
     }
 
     /// <summary>One incident, if it lies in the caller's districts (department staff: if it was ever assigned to their department).</summary>

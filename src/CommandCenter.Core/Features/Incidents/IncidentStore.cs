@@ -17,25 +17,43 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         reported_at, updated_at, due_at, responded_at, resolved_at, closed_at, solved, satisfaction, caller_name, caller_phone
         """;
 
-    /// <summary>Inserts the incident; returns null when (source, source_ref) exists already (a repeated submission).</summary>
-    public async Task<long?> InsertAsync(NewIncident input, LocationResult.Located where, SlaTier tier, DateTimeOffset reportedAt, DateTimeOffset dueAt,
-        NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
+    /// <summary>
+    /// A new incident offered to its lead department: the incident, the lead assignment and the two timeline entries
+    /// ("reported", "assigned") in one statement, one round trip. Returns the incident as stored, or null when
+    /// (source, source_ref) exists already (a repeated submission).
+    /// </summary>
+    public async Task<Incident?> InsertReportedAsync(NewIncident input, LocationResult.Located where, SlaTier tier, DateTimeOffset reportedAt,
+        DateTimeOffset dueAt, string leadDepartment, Actor actor, DateTimeOffset now, NpgsqlConnection conn, IDbTransaction tx, CancellationToken ct)
     {
-        const string sql = """
-            insert into incident (source, source_ref, service_code, description, address, lon, lat, district_adcode, street_code, street_source,
-                                  status, sla_tier, reported_at, updated_at, due_at, caller_name, caller_phone, attributes)
-            values (@source, @SourceRef, @ServiceCode, @Description, @Address, @lon, @lat, @DistrictAdcode, @StreetCode, @streetSource,
-                    'open', @tier, @reportedAt, @reportedAt, @dueAt, @CallerName, @CallerPhone, @attributes::jsonb)
-            on conflict (source, source_ref) do nothing
-            returning id
+        const string sql = $"""
+            with i as (
+                insert into incident (source, source_ref, service_code, description, address, lon, lat, district_adcode, street_code, street_source,
+                                      status, sla_tier, reported_at, updated_at, due_at, caller_name, caller_phone, attributes)
+                values (@source, @SourceRef, @ServiceCode, @Description, @Address, @lon, @lat, @DistrictAdcode, @StreetCode, @streetSource,
+                        'assigned', @tier, @reportedAt, @now, @dueAt, @CallerName, @CallerPhone, @attributes::jsonb)
+                on conflict (source, source_ref) do nothing
+                returning {IncidentColumns}
+            ), a as (
+                insert into assignment (incident_id, department_code, role, status, assigned_at, assigned_by)
+                select id, @leadDepartment, 'lead', 'pending', @now, @actor from i
+            ), t as (
+                insert into incident_timeline (incident_id, at, actor, action, department_code, detail)
+                select i.id, @now, @actor, e.action, e.department_code, e.detail::jsonb
+                from i cross join (values (1, 'reported', null, @reported), (2, 'assigned', @leadDepartment, @assigned)) e(n, action, department_code, detail)
+                order by e.n
+            )
+            select * from i
             """;
-        return await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(sql, new
+        var row = await conn.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(sql, new
         {
             source = IncidentCodes.Code(input.Source), input.SourceRef, input.ServiceCode, input.Description, input.Address,
             lon = where.Wgs84.Lon, lat = where.Wgs84.Lat, where.DistrictAdcode, where.StreetCode, streetSource = IncidentCodes.Code(where.Source),
-            tier = IncidentCodes.SlaCode(tier), reportedAt, dueAt, input.CallerName, input.CallerPhone,
-            attributes = input.Attributes is { Count: > 0 } a ? System.Text.Json.JsonSerializer.Serialize(a) : null,
+            tier = IncidentCodes.SlaCode(tier), reportedAt, now, dueAt, input.CallerName, input.CallerPhone,
+            attributes = input.Attributes is { Count: > 0 } a ? JsonSerializer.Serialize(a) : null,
+            leadDepartment, actor = actor.Name,
+            reported = JsonSerializer.Serialize(new { source = IncidentCodes.Code(input.Source) }), assigned = JsonSerializer.Serialize(new { role = "lead" }),
         }, tx, cancellationToken: ct));
+        return row?.ToIncident();
     }
 
     public async Task<long?> FindBySourceRefAsync(IncidentSource source, string sourceRef, CancellationToken ct)

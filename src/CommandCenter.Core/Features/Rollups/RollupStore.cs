@@ -136,27 +136,35 @@ public sealed partial class RollupStore(NpgsqlDataSource dataSource, RollupGrid 
     private async Task RecomputeCellsAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<CellKey>? cells, CancellationToken ct)
     {
         const string keys = "select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[])";
-        var args = new DynamicParameters(new { from = from.UtcDateTime, to = to.UtcDateTime, Bucket, kx = grid.Kx, ky = grid.Ky });
+        var range = new { from = from.UtcDateTime, to = to.UtcDateTime, Bucket, kx = grid.Kx, ky = grid.Ky };
+        var args = new DynamicParameters(range);
         if (cells is not null)
             args.AddDynamicParams(new
             {
                 buckets = cells.Select(c => DateTime.SpecifyKind(c.Bucket, DateTimeKind.Utc)).ToArray(), districts = cells.Select(c => c.District).ToArray(),
                 xs = cells.Select(c => c.X).ToArray(), ys = cells.Select(c => c.Y).ToArray(), codes = cells.Select(c => c.Code).ToArray(),
             });
-        var onlyCells = cells is null ? "" : $"""
-            and (date_bin(@Bucket, reported_at, timestamptz '2000-01-01'), district_adcode, floor(lon * @kx)::int, floor(lat * @ky)::int, service_code) in ({keys})
-            """;
-        var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition($"""
+        // The whole range is counted and the listed cells picked here: matched in SQL, the planner (whose statistics
+        // cannot know how many incidents just arrived) looped over every incident × cell pair, 60 ms a catch-up in a storm.
+        var rows = (await conn.QueryAsync<(DateTime Bucket, string District, int X, int Y, string Code, int Reported)>(new CommandDefinition("""
             select date_bin(@Bucket, reported_at, timestamptz '2000-01-01') as bucket, district_adcode, floor(lon * @kx)::int as cell_x,
                    floor(lat * @ky)::int as cell_y, service_code, count(*)::int as reported
             from incident
-            where reported_at >= @from and reported_at < @to {onlyCells}
+            where reported_at >= @from and reported_at < @to
             group by 1, 2, 3, 4, 5
-            """, args, commandTimeout: 0, cancellationToken: ct))).ToList();
+            """, range, commandTimeout: 0, cancellationToken: ct))).ToList();
+        if (cells is not null)
+        {
+            var listed = cells.ToHashSet();
+            rows = rows.Where(r => listed.Contains(new CellKey(r.Bucket, r.District, r.X, r.Y, r.Code))).ToList();
+        }
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(cells is null
             ? "delete from rollup_cell where bucket >= @from and bucket < @to"
-            : $"delete from rollup_cell where (bucket, district_adcode, cell_x, cell_y, service_code) in ({keys})", args, tx, cancellationToken: ct));
+            : $"""
+                delete from rollup_cell
+                where bucket >= @from and bucket < @to and (bucket, district_adcode, cell_x, cell_y, service_code) in ({keys})
+                """, args, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into rollup_cell (bucket, district_adcode, cell_x, cell_y, service_code, reported)
             select * from unnest(@buckets::timestamptz[], @districts::char(6)[], @xs::int[], @ys::int[], @codes::text[], @counts::int[])
