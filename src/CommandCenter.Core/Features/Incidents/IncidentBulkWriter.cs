@@ -100,17 +100,23 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
             }
         }, CancellationToken.None);
 
+    /// <summary>Fresh planner statistics after a large load, so the screens' queries do not plan on the old row counts.</summary>
+    public async Task AnalyzeAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("analyze incident, assignment, incident_timeline", commandTimeout: 0, cancellationToken: ct));
+    }
+
     /// <summary>
     /// A load that grows the incidents by a tenth or more leaves the planner's statistics behind until autovacuum comes
     /// round (a minute or more), and the live state's joins meanwhile plan for a few rows (seen: its first load took 5 s
     /// instead of 60 ms). Analyzing costs a few hundred milliseconds, after the commit.
     /// </summary>
-    private static async Task AnalyzeIfGrownAsync(NpgsqlConnection conn, int written, CancellationToken ct)
+    private async Task AnalyzeIfGrownAsync(NpgsqlConnection conn, int written, CancellationToken ct)
     {
         const string estimate = "select reltuples from pg_class where oid = 'incident'::regclass";
         var rows = await conn.ExecuteScalarAsync<float>(new CommandDefinition(estimate, cancellationToken: ct));
-        if (written > 0 && (rows < 0 || written >= rows / 10))
-            await conn.ExecuteAsync(new CommandDefinition("analyze incident, assignment, incident_timeline", cancellationToken: ct));
+        if (written > 0 && (rows < 0 || written >= rows / 10)) await AnalyzeAsync(ct);
     }
 
     /// <summary>One round trip: nextval() is never rolled back, so ids are unique even if the write fails.</summary>

@@ -278,7 +278,7 @@ public sealed class CsvImportService(
         }
         if (status == CsvImportStatus.Cancelled) message = $"Cancelled: the {imported} rows committed before it stay imported.";
         await store.FinishAsync(id, status, imported, duplicate, message, clock.UtcNow, CancellationToken.None);
-        if (imported >= AnalyzeAfter) await store.AnalyzeAsync(CancellationToken.None);
+        if (imported >= AnalyzeAfter) await writer.AnalyzeAsync(CancellationToken.None);
         return (await store.GetAsync(id, CancellationToken.None))!;
     }
 

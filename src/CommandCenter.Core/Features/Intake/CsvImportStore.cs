@@ -125,14 +125,6 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
         return (await conn.QueryAsync<string>(new CommandDefinition(sql, new { refs }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Fresh planner statistics after a large load, so the screens' queries do not plan on the old row counts.</summary>
-    public async Task AnalyzeAsync(CancellationToken ct)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("analyze incident, assignment, incident_timeline", conn) { CommandTimeout = 0 };
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     private static string MappingJson(CsvMapping mapping) =>
         JsonSerializer.Serialize(mapping.Columns.ToDictionary(e => e.Key.ToString(), e => e.Value));
 
