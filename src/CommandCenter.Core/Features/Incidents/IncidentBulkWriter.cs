@@ -47,6 +47,7 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
     public const string ImportedKind = "incident.imported";
 
     private const int ChunkSize = 10_000;
+    private const string Analyze = "analyze incident, assignment, incident_timeline";
 
     public async Task<BulkWriteResult> WriteAsync(IEnumerable<BulkIncident> incidents, CancellationToken ct = default)
     {
@@ -70,7 +71,6 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
             }
             if (ids.Count > 0) await BusStore.CommitAsync(conn, tx, ImportedKind, ids, ct);
             else await tx.CommitAsync(ct);
-            await AnalyzeIfGrownAsync(conn, ids.Count, ct);
         }
         finally
         {
@@ -78,6 +78,14 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
             await producer;
         }
         if (ids.Count > 0) bus.Published();
+        try
+        {
+            await AnalyzeIfGrownAsync(ids.Count, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The rows are committed: stopping now only leaves the statistics to autovacuum.
+        }
         return new BulkWriteResult(ids, assignments, timeline, watch.Elapsed);
     }
 
@@ -104,19 +112,22 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
     public async Task AnalyzeAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("analyze incident, assignment, incident_timeline", commandTimeout: 0, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(Analyze, commandTimeout: 0, cancellationToken: ct));
     }
 
     /// <summary>
     /// A load that grows the incidents by a tenth or more leaves the planner's statistics behind until autovacuum comes
     /// round (a minute or more), and the live state's joins meanwhile plan for a few rows (seen: its first load took 5 s
-    /// instead of 60 ms). Analyzing costs a few hundred milliseconds, after the commit.
+    /// instead of 60 ms). Analyzing costs a few hundred milliseconds, after the commit and the bus's wake-up.
     /// </summary>
-    private async Task AnalyzeIfGrownAsync(NpgsqlConnection conn, int written, CancellationToken ct)
+    private async Task AnalyzeIfGrownAsync(int written, CancellationToken ct)
     {
+        if (written == 0) return;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
         const string estimate = "select reltuples from pg_class where oid = 'incident'::regclass";
         var rows = await conn.ExecuteScalarAsync<float>(new CommandDefinition(estimate, cancellationToken: ct));
-        if (written > 0 && (rows < 0 || written >= rows / 10)) await AnalyzeAsync(ct);
+        if (rows < 0 || written >= rows / 10)
+            await conn.ExecuteAsync(new CommandDefinition(Analyze, commandTimeout: 0, cancellationToken: ct));
     }
 
     /// <summary>One round trip: nextval() is never rolled back, so ids are unique even if the write fails.</summary>
