@@ -18,7 +18,7 @@ public sealed class BackfillBenchmark : IBenchmark
         var count = context.Options.Incidents ?? 2_400_000;
         await using var db = await context.CreateDatabaseAsync(ct, context.Options.Keep ? BenchContext.YearDatabase : null);
         await using var sp = CoreServices.Create(db.ConnectionString);
-        var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
+        var generator = await Generators.CreateAsync(sp, ct: ct);
         var before = await db.SizeBytesAsync();
         await db.CheckpointAsync(ct);
         var cpu = await CpuMeter.StartAsync(db.ConnectionString);

@@ -1,9 +1,7 @@
 using CommandCenter.Core.Features.Incidents;
-using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Simulator;
 using CommandCenter.Testing;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CommandCenter.Benchmarks;
@@ -61,12 +59,6 @@ public sealed class BenchContext : IAsyncDisposable
         await using (await CoreServices.CreateStartedAsync(db.ConnectionString)) { }
         return db;
     }
-
-    /// <summary>The simulator's generator over the database's catalogue, street units and holiday calendar.</summary>
-    public static async Task<IncidentGenerator> CreateGeneratorAsync(IServiceProvider sp, int seed = 12345, CancellationToken ct = default) => new(
-        await sp.GetRequiredService<OrgStore>().ListCategoriesAsync(ct), await sp.GetRequiredService<OrgStore>().ListStreetUnitsAsync(null, ct),
-        sp.GetRequiredService<IncidentLocator>(), await sp.GetRequiredService<WorkingCalendarService>().GetAsync(ct),
-        sp.GetRequiredService<CityClock>().Zone, seed);
 
     /// <summary>Realistic history rows as the simulator writes them, <paramref name="count"/> of them, at Beijing's rate.</summary>
     public static IEnumerable<BulkIncident> History(IncidentGenerator generator, int count, double perDay = 66_000)

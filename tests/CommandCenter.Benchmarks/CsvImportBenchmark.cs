@@ -126,7 +126,7 @@ public sealed class CsvImportBenchmark : IBenchmark
         await using (var db = await context.CreateDatabaseAsync(ct))
         await using (var sp = CoreServices.Create(db.ConnectionString))
         {
-            var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
+            var generator = await Generators.CreateAsync(sp, ct: ct);
             await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
             await writer.WriteAsync("ref,service_code,description,address,lon,lat,street_code,reported_at,resolved_at\n");
             var line = new StringBuilder();

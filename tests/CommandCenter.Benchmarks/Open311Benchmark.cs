@@ -28,7 +28,7 @@ public sealed class Open311Benchmark : IBenchmark
         await using (var core = await CoreServices.CreateStartedAsync(db.ConnectionString))
         {
             key = (await core.GetRequiredService<IdentityAdminService>().CreateApiClientAsync(Actor.System, "bench-open311", null, 100_000, null, ct: ct)).Secret;
-            samples = BenchContext.History(await BenchContext.CreateGeneratorAsync(core, ct: ct), 2_000)
+            samples = BenchContext.History(await Generators.CreateAsync(core, ct: ct), 2_000)
                 .Select(i => (i.ServiceCode, i.Point.Lat.ToString("R", CultureInfo.InvariantCulture), i.Point.Lon.ToString("R", CultureInfo.InvariantCulture), i.Description))
                 .ToList();
             required = (await core.GetRequiredService<Open311Service>().AttributesAsync(ct)).Where(a => a.Required).ToLookup(a => a.ServiceCode);

@@ -23,7 +23,7 @@ public sealed class P1Benchmark : IBenchmark
         await using (var db = await context.CreateDatabaseAsync(ct))
         await using (var sp = CoreServices.Create(db.ConnectionString))
         {
-            var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
+            var generator = await Generators.CreateAsync(sp, ct: ct);
             var watch = Stopwatch.StartNew();
             rows = BenchContext.History(generator, count).ToArray();
             generationSeconds = watch.Elapsed.TotalSeconds;
@@ -64,7 +64,7 @@ public sealed class P1Benchmark : IBenchmark
         await using (var db = await context.CreateDatabaseAsync(ct))
         await using (var sp = CoreServices.Create(db.ConnectionString))
         {
-            var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
+            var generator = await Generators.CreateAsync(sp, ct: ct);
             await db.CheckpointAsync(ct);
             var result = await sp.GetRequiredService<IncidentBulkWriter>().WriteAsync(BenchContext.History(generator, count), ct);
             var seconds = result.Elapsed.TotalSeconds;

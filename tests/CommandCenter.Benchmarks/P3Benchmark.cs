@@ -45,7 +45,7 @@ public sealed class P3Benchmark : IBenchmark
         }
         else
         {
-            var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
+            var generator = await Generators.CreateAsync(sp, ct: ct);
             var write = await sp.GetRequiredService<IncidentBulkWriter>().WriteAsync(BenchContext.Span(generator, context.Options.Incidents ?? 2_000_000, 30), ct);
             count = write.IncidentIds.Count;
             Console.WriteLine($"  wrote {N(count)} incidents over 30 days in {F(write.Elapsed.TotalSeconds, 1)} s; {Load()}");

@@ -40,7 +40,7 @@ public sealed class P3ConsoleBenchmark : IBenchmark
         await using var db = await context.CreateDatabaseAsync(ct);
         await using (var sp = CoreServices.Create(db.ConnectionString))
         {
-            var generator = await BenchContext.CreateGeneratorAsync(sp, ct: ct);
+            var generator = await Generators.CreateAsync(sp, ct: ct);
             var write = await sp.GetRequiredService<IncidentBulkWriter>().WriteAsync(BenchContext.Span(generator, count, 7, DateTimeOffset.UtcNow), ct);
             Console.WriteLine($"  wrote {N(write.IncidentIds.Count)} incidents over the 7 days up to now; {Load()}");
         }

@@ -50,7 +50,7 @@ public sealed class P4Benchmark : IBenchmark
         var seconds = context.Options.Seconds ?? 10;
         await using var db = await context.CreateDatabaseAsync(ct);
         await using var node = CoreServices.Create(db.ConnectionString);
-        var generator = await BenchContext.CreateGeneratorAsync(node, ct: ct);
+        var generator = await Generators.CreateAsync(node, ct: ct);
         // Some history so the wall has a city to show; HistoryEnd is in the past, so all of it is before today.
         await node.GetRequiredService<IncidentBulkWriter>().WriteAsync(BenchContext.History(generator, History), ct);
         var samples = BenchContext.History(generator, 5_000).ToArray();

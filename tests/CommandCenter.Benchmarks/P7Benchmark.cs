@@ -118,7 +118,7 @@ public sealed class P7Benchmark : IBenchmark
         await busB.StartAsync(ct);
         await Task.WhenAll(busA.Ready, busB.Ready).WaitAsync(TimeSpan.FromSeconds(30), ct);
 
-        var samples = BenchContext.History(await BenchContext.CreateGeneratorAsync(nodeA, ct: ct), 1000).ToArray();
+        var samples = BenchContext.History(await Generators.CreateAsync(nodeA, ct: ct), 1000).ToArray();
         var store = nodeA.GetRequiredService<IncidentStore>();
         var dataSource = nodeA.GetRequiredService<NpgsqlDataSource>();
         var committed = new ConcurrentDictionary<long, long>();

@@ -42,7 +42,7 @@ public sealed class RollupLagBenchmark : IBenchmark
         var bus = sp.GetRequiredService<EventBus>();
         await bus.StartAsync(ct);
         await bus.Ready.WaitAsync(TimeSpan.FromSeconds(30), ct);
-        var samples = BenchContext.History(await BenchContext.CreateGeneratorAsync(sp, ct: ct), 2_000).ToArray();
+        var samples = BenchContext.History(await Generators.CreateAsync(sp, ct: ct), 2_000).ToArray();
         var grid = sp.GetRequiredService<RollupGrid>();
         var service = sp.GetRequiredService<IncidentService>();
         var dataSource = sp.GetRequiredService<NpgsqlDataSource>();

@@ -47,7 +47,6 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
     public const string ImportedKind = "incident.imported";
 
     private const int ChunkSize = 10_000;
-    private const string Analyze = "analyze incident, assignment, incident_timeline";
 
     public async Task<BulkWriteResult> WriteAsync(IEnumerable<BulkIncident> incidents, CancellationToken ct = default)
     {
@@ -112,7 +111,7 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
     public async Task AnalyzeAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(Analyze, commandTimeout: 0, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("analyze incident, assignment, incident_timeline", commandTimeout: 0, cancellationToken: ct));
     }
 
     /// <summary>
@@ -123,11 +122,11 @@ public sealed class IncidentBulkWriter(NpgsqlDataSource dataSource, EventBus bus
     private async Task AnalyzeIfGrownAsync(int written, CancellationToken ct)
     {
         if (written == 0) return;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
         const string estimate = "select reltuples from pg_class where oid = 'incident'::regclass";
-        var rows = await conn.ExecuteScalarAsync<float>(new CommandDefinition(estimate, cancellationToken: ct));
-        if (rows < 0 || written >= rows / 10)
-            await conn.ExecuteAsync(new CommandDefinition(Analyze, commandTimeout: 0, cancellationToken: ct));
+        float rows;
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+            rows = await conn.ExecuteScalarAsync<float>(new CommandDefinition(estimate, cancellationToken: ct));
+        if (rows < 0 || written >= rows / 10) await AnalyzeAsync(ct);
     }
 
     /// <summary>One round trip: nextval() is never rolled back, so ids are unique even if the write fails.</summary>

@@ -1,5 +1,4 @@
 using CommandCenter.Core.Features.Incidents;
-using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Simulator;
 using CommandCenter.Testing;
 using Dapper;
@@ -16,9 +15,7 @@ public sealed class IncidentBulkWriterTests : StartedCore
 
     private async Task<BulkIncident[]> GenerateAsync(int perDay, int seed)
     {
-        var org = Get<OrgStore>();
-        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
-            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Get<CityClock>().Zone, seed);
+        var generator = await Generators.CreateAsync(Services, seed);
         return generator.GenerateWithClusters(Now.AddDays(-2), Now, perDay).Select(p => IncidentGenerator.Materialize(p, Now).Incident).ToArray();
     }
 

@@ -32,9 +32,7 @@ public sealed class RollupTests : StartedCore
     /// <summary>Three days of simulated history (closed, bounced, open incidents) through the bulk path.</summary>
     private async Task WriteHistoryAsync()
     {
-        var org = Get<OrgStore>();
-        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
-            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Clock.Zone, seed: 7);
+        var generator = await Generators.CreateAsync(Services, seed: 7);
         var history = generator.GenerateWithClusters(Now.AddDays(-3), Now, 1500).Select(p => IncidentGenerator.Materialize(p, Now).Incident);
         await Get<IncidentBulkWriter>().WriteAsync(history);
     }
@@ -57,9 +55,7 @@ public sealed class RollupTests : StartedCore
     {
         await WriteHistoryAsync();
         var cursor = await Store.OpenAsync(default);
-        var org = Get<OrgStore>();
-        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
-            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Clock.Zone, seed: 7);
+        var generator = await Generators.CreateAsync(Services, seed: 7);
         var late = generator.Generate(Now.AddHours(-6), Now, 5000).Take(40).Select(p => IncidentGenerator.Materialize(p, Now).Incident).ToList();
 
         await Get<IncidentBulkWriter>().WriteAsync(late);
@@ -174,9 +170,7 @@ public sealed class RollupTests : StartedCore
         var before = (await heat.HeatAsync(Now.AddDays(-2), Now, null, default)).Sum(c => c.Count);
 
         // An archive import: incidents reported yesterday, in hours and a day the heat already holds in memory.
-        var org = Get<OrgStore>();
-        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
-            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Clock.Zone, seed: 99);
+        var generator = await Generators.CreateAsync(Services, seed: 99);
         var late = generator.Generate(Now.AddDays(-1).AddHours(-3), Now.AddDays(-1), 2000).Take(5).Select(p => IncidentGenerator.Materialize(p, Now).Incident).ToList();
         await Get<IncidentBulkWriter>().WriteAsync(late);
         await CatchUpAsync(cursor, 1);

@@ -1,5 +1,4 @@
 using CommandCenter.Core.Features.Incidents;
-using CommandCenter.Core.Features.Org;
 using CommandCenter.Core.Features.Simulator;
 using CommandCenter.Core.Features.Situation;
 using CommandCenter.Testing;
@@ -20,9 +19,7 @@ public sealed class IncidentSearchTests : StartedCore
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var org = Get<OrgStore>();
-        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
-            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Get<CityClock>().Zone, seed: 5);
+        var generator = await Generators.CreateAsync(Services, seed: 5);
         await Get<IncidentBulkWriter>().WriteAsync(
             generator.GenerateWithClusters(Now.AddDays(-3), Now, 2000).Select(p => IncidentGenerator.Materialize(p, Now).Incident));
     }

@@ -37,9 +37,7 @@ public sealed class SituationStateTests : StartedCore
 
     private async Task WriteHistoryAsync()
     {
-        var org = Get<OrgStore>();
-        var generator = new IncidentGenerator(await org.ListCategoriesAsync(default), await org.ListStreetUnitsAsync(null, default),
-            Get<IncidentLocator>(), await Get<WorkingCalendarService>().GetAsync(default), Get<CityClock>().Zone, seed: 11);
+        var generator = await Generators.CreateAsync(Services, seed: 11);
         await Get<IncidentBulkWriter>().WriteAsync(
             generator.GenerateWithClusters(Now.AddDays(-4), Now, 1500).Select(p => IncidentGenerator.Materialize(p, Now).Incident));
         await Get<RollupStore>().OpenAsync(default);
