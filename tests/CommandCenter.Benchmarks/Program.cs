@@ -9,10 +9,11 @@ public static partial class Program
     [
         new P1Benchmark(), new P7Benchmark(), new RollupLagBenchmark(), new P3Benchmark(), new P3ConsoleBenchmark(), new P4Benchmark(), new P8Benchmark(),
         new StaleBenchmark(), new BackfillBenchmark(), new Open311Benchmark(), new P5Benchmark(), new CsvImportBenchmark(), new RiskBenchmark(),
+        new LiveStateBenchmark(),
     ];
 
     private const string Usage = """
-        usage: scripts/bench [p1|p7|rollup-lag|p3|p3-console|p4|p8|stale|backfill|open311|p5|csv-import|risk|all] [--incidents N] [--runs N] [--seconds N] [--writers N] [--rate N] [--keep] [--reuse] [--walls N] [--consoles N]
+        usage: scripts/bench [p1|p7|rollup-lag|p3|p3-console|p4|p8|stale|backfill|open311|p5|csv-import|risk|live|all] [--incidents N] [--runs N] [--seconds N] [--writers N] [--rate N] [--keep] [--reuse] [--walls N] [--consoles N]
           p1          bulk writer ÷ plain binary COPY (--incidents, default 200000; --runs, default 3)
           p7          bus on ÷ bus off committed writes/s, and commit → other node latency (--writers 8, --seconds 10, --rate 500)
           rollup-lag  commit → counted in rollup_cell: steady (--rate 50 for --seconds 20), then a burst (--incidents 1000, --writers 8)
@@ -27,6 +28,7 @@ public static partial class Program
           p5          350 then 1750 SignalR liaison clients: order issued → received p99, ack → commander's node p99, ÷ a bare hub (--incidents 60 orders per size)
           csv-import  CSV import (check + load through CsvImportService) ÷ plain binary COPY of the same rows, and peak memory (100000 and 1000000 rows; --incidents N for one size)
           risk        red reading posted → alert marker on the wall pages in Chromium (--incidents 32 readings, 1.5 s apart or --seconds N, --walls 3)
+          live        the live state's refresh at a megacity backlog: two weeks of reports up to now (--incidents, default 920000)
         Needs CC_BENCH_ADMIN_CONNECTION (scripts/bench sets it).
         """;
 

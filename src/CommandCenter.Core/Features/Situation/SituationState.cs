@@ -22,6 +22,7 @@ public sealed class SituationState(
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private readonly Lock gate = new();
     private readonly Dictionary<long, OpenIncident> open = [];
+    private readonly BacklogTally backlog = new();
     private readonly HashSet<long> today = [];
     private readonly HashSet<long> pending = [];
     private readonly SemaphoreSlim wake = new(0, 1);
@@ -146,7 +147,8 @@ public sealed class SituationState(
         {
             leadByCategory = categories.ToDictionary(c => c.ServiceCode, c => c.LeadDepartment);
             open.Clear();
-            foreach (var i in all) open[i.Id] = i;
+            backlog.Clear();
+            foreach (var i in all) Put(i);
             today.Clear();
             today.UnionWith(reported);
             todayDay = day;
@@ -163,13 +165,22 @@ public sealed class SituationState(
             var start = clock.StartOf(todayDay);
             lock (gate)
             {
-                foreach (var id in finished) open.Remove(id);
-                foreach (var i in stillOpen) open[i.Id] = i;
+                foreach (var id in finished)
+                    if (open.Remove(id, out var gone)) backlog.Remove(gone);
+                foreach (var i in stillOpen) Put(i);
                 foreach (var (id, at) in reported)
                     if (at >= start) today.Add(id);
                 listsDirty = true;
             }
         }
+    }
+
+    /// <summary>Adds or replaces an open incident (under the lock).</summary>
+    private void Put(OpenIncident incident)
+    {
+        if (open.TryGetValue(incident.Id, out var old)) backlog.Remove(old);
+        open[incident.Id] = incident;
+        backlog.Add(incident);
     }
 
     private async Task RefreshTrendAsync(DateTimeOffset now, CancellationToken ct)
@@ -243,16 +254,9 @@ public sealed class SituationState(
         List<Action> listeners;
         lock (gate)
         {
-            var values = open.Values;
-            var backlog = values.GroupBy(i => (Department: i.LeadDepartment ?? "", i.DistrictAdcode))
-                .Select(g => new BacklogCell(g.Key.Department, g.Key.DistrictAdcode, g.Count(), g.Count(i => i.IsOverdue(now)),
-                    TimeSpan.FromTicks((long)g.Average(i => (now - i.ReportedAt).Ticks))))
-                .OrderBy(c => c.DepartmentCode, StringComparer.Ordinal).ThenBy(c => c.DistrictAdcode, StringComparer.Ordinal).ToList();
-            var districts = values.GroupBy(i => i.DistrictAdcode)
-                .Select(g => new DistrictLoad(g.Key, g.Count(), g.Count(i => i.IsOverdue(now))))
-                .OrderBy(d => d.DistrictAdcode, StringComparer.Ordinal).ToList();
+            var (cells, districts) = backlog.At(now);
             kpis = kpis with { ReportedToday = today.Count, Open = open.Count, Overdue = districts.Sum(d => d.Overdue) };
-            Current = new SituationSnapshot(asOf, kpis, backlog, districts, disputes, compounds, trend);
+            Current = new SituationSnapshot(asOf, kpis, cells, districts, disputes, compounds, trend);
             listeners = subscribers;
         }
         foreach (var listener in listeners)

@@ -31,6 +31,17 @@ public sealed class CompoundFinderTests
     }
 
     [Fact]
+    public void Find_AnOlderIncidentThatFormedNothingAsSeed_JoinsALaterSeedsProblem()
+    {
+        // As a seed, 1 reaches only 2 (one department); 2 reaches 1 and 3 (two departments).
+        var found = Find(At(1, "garbage", 0), At(2, "streetlight-out", 100, days: 1), At(3, "street-vending", 200, days: 2));
+
+        var problem = Assert.Single(found);
+        Assert.Equal([1L, 2, 3], problem.IncidentIds);
+        Assert.Equal(T0, problem.OldestReportedAt);
+    }
+
+    [Fact]
     public void Find_OneDepartmentOnly_IsNoCompoundProblem()
     {
         Assert.Empty(Find(At(1, "garbage", 0), At(2, "streetlight-out", 10)));
