@@ -26,6 +26,8 @@ public sealed class SituationState(
     private readonly HashSet<long> today = [];
     private readonly HashSet<long> pending = [];
     private readonly SemaphoreSlim wake = new(0, 1);
+    private Task lists = Task.CompletedTask;
+    private bool listsShown;
     private List<Action> subscribers = [];
     private bool reloadAll = true;
     private DateOnly todayDay;
@@ -77,7 +79,7 @@ public sealed class SituationState(
         {
             try
             {
-                await RefreshAsync(stoppingToken);
+                await RefreshAsync(stoppingToken, listsBeside: true);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException && !stoppingToken.IsCancellationRequested)
             {
@@ -106,14 +108,23 @@ public sealed class SituationState(
                 else pending.UnionWith(e.Ids);
             }
         }
-        if (any && wake.CurrentCount == 0)
-        {
-            try { wake.Release(); } catch (SemaphoreFullException) { }
-        }
+        if (any) Wake();
     }
 
-    /// <summary>Brings the state up to date and publishes a new snapshot. The service loop calls it; tests may too.</summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    private void Wake()
+    {
+        if (wake.CurrentCount > 0) return;
+        try { wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    /// <summary>Brings the state up to date, disputes and compound problems included, and publishes a new snapshot.</summary>
+    public Task RefreshAsync(CancellationToken ct) => RefreshAsync(ct, listsBeside: false);
+
+    /// <param name="listsBeside">
+    /// The service loop's way: disputes and compound problems (a few hundred ms at a megacity's backlog) are recomputed
+    /// beside the loop, whose publishes keep their pace, and are published by the refresh after they finish.
+    /// </param>
+    private async Task RefreshAsync(CancellationToken ct, bool listsBeside)
     {
         var o = options.Value;
         var now = clock.UtcNow;
@@ -133,7 +144,11 @@ public sealed class SituationState(
 
         if (full || now - trendAt >= o.TrendInterval) await RefreshTrendAsync(now, ct);
         if (full || now - ratesAt >= o.RatesInterval) await RefreshRatesAsync(now, ct);
-        if (full || (listsDirty && now - listsAt >= o.ListsInterval) || now - listsAt >= TimeSpan.FromMinutes(1)) await RefreshListsAsync(now, ct);
+        bool listsDue;
+        lock (gate) listsDue = full || (listsDirty && now - listsAt >= o.ListsInterval) || now - listsAt >= TimeSpan.FromMinutes(1);
+        if (listsDue && lists.IsCompleted) lists = listsBeside ? Task.Run(() => RefreshListsBesideAsync(now, ct), ct) : RefreshListsAsync(now, ct);
+        // The first lists are awaited: a wall must not show "no disputes" for want of having looked.
+        if (!listsBeside || !listsShown) await lists;
         Publish(now, readAt ?? loadedAt);
     }
 
@@ -183,6 +198,23 @@ public sealed class SituationState(
         backlog.Add(incident);
     }
 
+    private async Task RefreshListsBesideAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await RefreshListsAsync(now, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Live situation lists failed; retrying");
+            lock (gate) listsDirty = true;
+        }
+        finally
+        {
+            Wake(); // the next refresh publishes the new lists
+        }
+    }
+
     private async Task RefreshTrendAsync(DateTimeOffset now, CancellationToken ct)
     {
         var start = clock.StartOf(clock.DayOf(now));
@@ -223,22 +255,23 @@ public sealed class SituationState(
             all = [.. open.Values];
             leads = leadByCategory;
             listsDirty = false;
+            listsAt = now;
         }
-        listsAt = now;
         var disputed = all.Where(i => i.IsDisputed(now))
             .OrderByDescending(i => i.Bounces).ThenBy(i => i.ReportedAt).ThenBy(i => i.Id).Take(o.ListLimit).ToList();
-        compounds = CompoundFinder.Find(all, leads, o.CompoundRadiusMetres, o.CompoundWindow, o.ListLimit);
+        var found = CompoundFinder.Find(all, leads, o.CompoundRadiusMetres, o.CompoundWindow, o.ListLimit);
         if (disputed.Count == 0)
         {
-            disputes = [];
+            lock (gate) (disputes, compounds, listsShown) = ([], found, true);
             return;
         }
         var ids = disputed.Select(i => i.Id).ToList();
         var chains = await store.BounceChainsAsync(ids, ct);
         var texts = await store.DescriptionsAsync(ids, ct);
         var history = await store.ResolvedByAsync(disputed.Select(i => (i.DistrictAdcode, i.ServiceCode)).Distinct().ToList(), clock.DayOf(now).AddDays(-90), ct);
-        disputes = disputed.Select(i => new Dispute(i.Id, i.ServiceCode, i.DistrictAdcode, i.StreetCode, texts.GetValueOrDefault(i.Id, ""), i.Bounces,
+        var listed = disputed.Select(i => new Dispute(i.Id, i.ServiceCode, i.DistrictAdcode, i.StreetCode, texts.GetValueOrDefault(i.Id, ""), i.Bounces,
             !i.LeadAccepted, i.ReportedAt, i.DueAt, chains.GetValueOrDefault(i.Id) ?? [], Suggest(history.GetValueOrDefault((i.DistrictAdcode, i.ServiceCode))))).ToList();
+        lock (gate) (disputes, compounds, listsShown) = (listed, found, true);
     }
 
     private SuggestedLead Suggest(IReadOnlyList<(string Department, int Resolved)>? history)

@@ -91,6 +91,39 @@ public sealed class SituationStateTests : StartedCore
     }
 
     [Fact]
+    public async Task Service_ListsRecomputedBesideTheLoop_ArePublishedByItself()
+    {
+        await State.StartAsync(default);
+        try
+        {
+            await WaitUntilAsync(() => State.Current.Loaded);
+            await using var conn = await Get<NpgsqlDataSource>().OpenConnectionAsync();
+            var cursor = await BusStore.HeadAsync(conn, default);
+            var place = new[] { await ReportAsync("road-not-handed-over"), await ReportAsync("streetlight-out") };
+            time.Advance(TimeSpan.FromSeconds(6));
+            await FeedEventsAsync(conn, cursor, expected: 2);
+
+            // The loop computes the lists beside its publishes, then publishes them without being asked again.
+            await WaitUntilAsync(() => State.Current.Compounds.Any(c => place.All(p => c.IncidentIds.Contains(p.Id))));
+            Assert.Equal(2, State.Current.Kpis.Open);
+        }
+        finally
+        {
+            await State.StopAsync(default);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the live state");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Refresh_SameEventsTwice_CountsOnce()
     {
         await State.RefreshAsync(default);
