@@ -19,7 +19,8 @@ function options(spec, element) {
         theme: { mode: spec.dark ? 'dark' : 'light' },
         series: spec.series.map(s => (s.type ? { name: s.name, data: s.data, type: s.type } : { name: s.name, data: s.data })),
         xaxis: { categories: spec.categories, labels: spec.valueLabels && spec.horizontal ? { show: false } : labels, tooltip: { enabled: false } },
-        ...(px ? { yaxis: { labels: { style: { fontSize: px } }, ...(spec.horizontal ? {} : { decimalsInFloat: 0, forceNiceScale: true }) } } : {}),
+        // ApexCharts cuts y labels at 160 px: at a 4K wall's text size a six-character category (物业管理纠纷) did not fit.
+        ...(px ? { yaxis: { labels: { style: { fontSize: px }, maxWidth: Math.max(160, 7 * parseFloat(px)) }, ...(spec.horizontal ? {} : { decimalsInFloat: 0, forceNiceScale: true }) } } : {}),
         ...(spec.yMin != null || spec.yMax != null ? { yaxis: { min: spec.yMin ?? undefined, max: spec.yMax ?? undefined, decimalsInFloat: spec.yDecimals, tickAmount: spec.yTicks } } : {}),
         // Absent, not undefined, when not mixed: ApexCharts reads the defaults only for keys that are missing.
         ...(mixed ? { stroke: { width: spec.series.map(s => ((s.type ?? spec.type) === 'line' ? 3 : 0)), dashArray: spec.series.map(s => s.dash ?? 0), curve: 'smooth' } } : {}),
