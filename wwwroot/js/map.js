@@ -33,6 +33,23 @@ function declutter(markers) {
     }
 }
 
+// Moves an alert's words down below any earlier alert's words they would cover (red before orange, as listed), so
+// alerts in neighbouring districts stay readable; no alert loses its text. Run again after every zoom.
+function unstack(markers) {
+    const placed = [];
+    for (const marker of markers) {
+        const text = marker.getElement()?.querySelector('.cc-marker__text');
+        if (!text) continue;
+        text.style.transform = '';
+        const box = text.getBoundingClientRect();
+        let shift = 0;
+        for (let clash; (clash = placed.find(k => box.left < k.right && box.right > k.left && box.top + shift < k.bottom && box.bottom + shift > k.top));)
+            shift = clash.bottom + 2 - box.top;
+        if (shift) text.style.transform = `translateY(${shift}px)`;
+        placed.push({ left: box.left, right: box.right, top: box.top + shift, bottom: box.bottom + shift });
+    }
+}
+
 function textTooltip(text) {
     const span = document.createElement('span');
     span.textContent = text;
@@ -77,6 +94,7 @@ export async function create(element, view, dotnet) {
     const points = L.layerGroup().addTo(map);
     const alerts = L.layerGroup().addTo(map);
     let markers = [];
+    let alertMarkers = [];
     let shapes = null;
     let drawn = null;   // the layers last drawn
     let fitTo = null;   // what the view is fitted to
@@ -97,7 +115,7 @@ export async function create(element, view, dotnet) {
         // Never above the busiest cell: a few incidents in a quiet city still show at full colour.
         return sorted.length ? Math.min(sorted[Math.floor((sorted.length - 1) * 0.95)] * heatCellsPerSpot, sorted[sorted.length - 1]) : 1;
     };
-    const relabel = () => requestAnimationFrame(() => declutter(markers));
+    const relabel = () => requestAnimationFrame(() => { declutter(markers); unstack(alertMarkers); });
     map.on('zoomend resize', relabel);
     const resize = new ResizeObserver(() => {
         map.invalidateSize();
@@ -199,7 +217,8 @@ export async function create(element, view, dotnet) {
         // beside it (the level in words, never colour alone), above the heat.
         setMarkers(list) {
             alerts.clearLayers();
-            for (const m of list) {
+            alertMarkers = [];
+            for (const m of [...list].sort((a, b) => (a.kind === 'red' ? 0 : 1) - (b.kind === 'red' ? 0 : 1))) {
                 const box = document.createElement('span');
                 box.className = `cc-marker cc-marker--${m.kind}`;
                 const pin = document.createElement('span');
@@ -208,10 +227,11 @@ export async function create(element, view, dotnet) {
                 text.className = 'cc-marker__text';
                 text.textContent = m.text;
                 box.append(pin, text);
-                L.marker([m.lat, m.lon], {
+                alertMarkers.push(L.marker([m.lat, m.lon], {
                     icon: L.divIcon({ className: 'cc-marker-icon', html: box, iconSize: null }), interactive: false, keyboard: false, zIndexOffset: 1000,
-                }).addTo(alerts);
+                }).addTo(alerts));
             }
+            unstack(alertMarkers);
             element.dataset.markers = String(list.length);
         },
         // A popup of plain text: citizens' words are set with textContent, never parsed as HTML. The link is ours.

@@ -148,7 +148,20 @@ public sealed class SituationState(
         lock (gate) listsDue = full || (listsDirty && now - listsAt >= o.ListsInterval) || now - listsAt >= TimeSpan.FromMinutes(1);
         if (listsDue && lists.IsCompleted) lists = listsBeside ? Task.Run(() => RefreshListsBesideAsync(now, ct), ct) : RefreshListsAsync(now, ct);
         // The first lists are awaited: a wall must not show "no disputes" for want of having looked.
-        if (!listsBeside || !listsShown) await lists;
+        if (!listsBeside || !listsShown)
+        {
+            try
+            {
+                await lists;
+            }
+            catch
+            {
+                // Thrown once, and retried after the lists interval (not rethrown by every refresh until then).
+                lists = Task.CompletedTask;
+                lock (gate) listsDirty = true;
+                throw;
+            }
+        }
         Publish(now, readAt ?? loadedAt);
     }
 

@@ -22,8 +22,9 @@ public static class RiskMarkers
             {
                 var (lon, lat) = a.DistrictAdcode is { } d && centres.TryGetValue(d, out var c) ? (c.Lon, c.Lat) : (cityCenter[0], cityCenter[1]);
                 var name = indicators.TryGetValue(a.IndicatorCode, out var indicator) ? RiskFormat.Indicator(indicator) : a.IndicatorCode;
-                var where = a.DistrictAdcode is null ? $"{l["City"]} " : "";
-                return new MapMarker($"alert-{a.Id}", lon, lat - i * StackDegrees, $"{RiskFormat.Level(l, a.Level)} {where}{name}",
+                // The district is named too: where labels crowd, the map moves words away from their pins.
+                var where = a.DistrictAdcode is { } district ? names.District(district) : l["City"].Value;
+                return new MapMarker($"alert-{a.Id}", lon, lat - i * StackDegrees, $"{RiskFormat.Level(l, a.Level)} {name} {where}",
                     a.Level.ToString().ToLowerInvariant());
             }))
             .ToList();

@@ -21,6 +21,8 @@ namespace CommandCenter.E2E.Features.Risk;
 public sealed class RiskAlertTests(AppFixture app, BrowserFixture browser)
 {
     private const string Chaoyang = "110105";
+    private const string Dongcheng = "110101";
+    private const string Xicheng = "110102";
     private static readonly PageWaitForFunctionOptions Soon = new() { Timeout = 20_000 };
 
     [Fact]
@@ -52,6 +54,20 @@ public sealed class RiskAlertTests(AppFixture app, BrowserFixture browser)
             var text = await page.Locator("#panel-risk").InnerTextAsync();
             foreach (var english in new[] { "Safety", "Red", "Operation", "Updated" })
                 Assert.DoesNotContain(english, text);
+
+            // Alerts in the neighbouring central districts: every alert's words stay readable, none covers another's.
+            await PostReadingAsync(key, 62.5, Dongcheng);
+            await PostReadingAsync(key, 62.5, Xicheng);
+            await Expect(page.Locator("#wall-map .cc-marker--red")).ToHaveCountAsync(3);
+            foreach (var district in new[] { "朝阳区", "东城区", "西城区" })
+                await Expect(page.Locator("#wall-map .cc-marker--red", new() { HasText = $"红色 I级 道路积水深度 {district}" })).ToHaveCountAsync(1);
+            var overlaps = await page.EvaluateAsync<int>("""
+                () => {
+                    const boxes = [...document.querySelectorAll('#wall-map .cc-marker__text')].map(t => t.getBoundingClientRect());
+                    return boxes.flatMap((a, i) => boxes.slice(i + 1).filter(b => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
+                }
+                """);
+            Assert.Equal(0, overlaps);
             await Artifacts.WallScreenshotsAsync(page, "wall-risk");
         }, width: 1920, height: 1080);
 
@@ -89,11 +105,11 @@ public sealed class RiskAlertTests(AppFixture app, BrowserFixture browser)
         }, width: 1920, height: 1080);
     }
 
-    private async Task PostReadingAsync(string apiKey, double centimetres)
+    private async Task PostReadingAsync(string apiKey, double centimetres, string district = Chaoyang)
     {
         using var http = app.CreateClient();
         var at = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-ddTHH:mm:sszzz");
-        var body = JsonSerializer.Serialize(new { readings = new[] { new { indicator = "waterlogging-depth", district = Chaoyang, at, value = centimetres } } });
+        var body = JsonSerializer.Serialize(new { readings = new[] { new { indicator = "waterlogging-depth", district, at, value = centimetres } } });
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/readings") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Api-Key", apiKey);
         using var response = await http.SendAsync(request);
