@@ -51,6 +51,15 @@ public sealed class BenchBrowser : IAsyncDisposable
         return context;
     }
 
+    /// <summary>Counts the bytes the page receives over WebSockets (the Blazor circuit) from now on: call before it navigates.</summary>
+    public static Func<long> CountWebSocketBytes(IPage page)
+    {
+        long bytes = 0;
+        page.WebSocket += (_, socket) => socket.FrameReceived += (_, f) =>
+            Interlocked.Add(ref bytes, f.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(f.Text ?? ""));
+        return () => Interlocked.Read(ref bytes);
+    }
+
     /// <summary>Opens the demo wall device's kiosk link; the context then stays signed in as the wall.</summary>
     public static async Task DeviceSignInAsync(IPage page)
     {

@@ -43,6 +43,8 @@ public sealed class P4Benchmark : IBenchmark
 
     public string Name => "p4";
 
+
+
     public async Task RunAsync(BenchContext context, CancellationToken ct)
     {
         var count = context.Options.Incidents ?? 2_000;
@@ -62,6 +64,7 @@ public sealed class P4Benchmark : IBenchmark
         await using var wallBrowser = await BenchBrowser.LaunchAsync();
         await using var consoleBrowser = await BenchBrowser.LaunchAsync();
         var walls = new List<IPage>();
+        var received = new List<(bool Wall, Func<long> Bytes)>();
         var consoles = new List<IPage>();
         var contexts = new List<IBrowserContext>();
         for (var i = 0; i < wallCount; i++)
@@ -69,6 +72,7 @@ public sealed class P4Benchmark : IBenchmark
             var c = await wallBrowser.NewContextAsync(app.BaseUrl);
             contexts.Add(c);
             var page = await c.NewPageAsync();
+            received.Add((true, BenchBrowser.CountWebSocketBytes(page)));
             await BenchBrowser.DeviceSignInAsync(page);
             await page.GotoAsync("/wall?kiosk=1");
             await page.Locator("#wall[data-loaded=true]").WaitForAsync();
@@ -80,6 +84,7 @@ public sealed class P4Benchmark : IBenchmark
             var c = await consoleBrowser.NewContextAsync(app.BaseUrl);
             contexts.Add(c);
             var page = await c.NewPageAsync();
+            received.Add((false, BenchBrowser.CountWebSocketBytes(page)));
             await BenchBrowser.SignInAsync(page, "commander");
             await page.GotoAsync("/command");
             await page.Locator(".cc-map[data-ready=true]").WaitForAsync();
@@ -111,6 +116,7 @@ public sealed class P4Benchmark : IBenchmark
             var session = await page.Context.NewCDPSessionAsync(page);
             renderers.Add((walls.Contains(page), session, await BenchBrowser.RendererTimeAsync(session)));
         }
+        var bytesBefore = received.Select(r => r.Bytes()).ToList();
         var cpu = await CpuMeter.StartAsync(db.ConnectionString);
         var chromium = CpuMeter.ProcessesNamed("chromium");
         var (appCpu, chromiumCpu) = (CpuMeter.SecondsOf([app.ProcessId]), CpuMeter.SecondsOf(chromium));
@@ -129,6 +135,7 @@ public sealed class P4Benchmark : IBenchmark
             }
         }
         var used = await cpu.StopAsync();
+        var circuit = received.Select((r, i) => (r.Wall, Bytes: r.Bytes() - bytesBefore[i])).ToList();
         var rendererTime = new List<(bool Wall, RendererTime Used)>();
         foreach (var (wall, session, start) in renderers) rendererTime.Add((wall, await BenchBrowser.RendererTimeAsync(session) - start));
         (appCpu, chromiumCpu) = (CpuMeter.SecondsOf([app.ProcessId]) - appCpu, CpuMeter.SecondsOf(chromium) - chromiumCpu);
@@ -161,6 +168,9 @@ public sealed class P4Benchmark : IBenchmark
         foreach (var wall in new[] { true, false })
             if (rendererTime.Where(r => r.Wall == wall).Select(r => r.Used).ToList() is { Count: > 0 } pages)
                 Console.WriteLine($"  {(wall ? "walls" : "consoles")}: main thread per page during the storm: {pages.Aggregate((a, b) => a + b) / pages.Count}");
+        foreach (var wall in new[] { true, false })
+            if (circuit.Where(c => c.Wall == wall).ToList() is { Count: > 0 } pages)
+                Console.WriteLine($"  {(wall ? "walls" : "consoles")}: circuit frames received per page during the storm: {N(pages.Average(p => p.Bytes) / 1024)} KB");
         Console.WriteLine($"  {used}; app {F(appCpu, 1)} s, Chromium {F(chromiumCpu, 1)} s; clock offset page - .NET: {string.Join(", ", offsets.Select(o => $"{F(o.OffsetMs)} ms (round trip {F(o.RoundTripMs)} ms)"))}");
         Console.WriteLine($"P4 commit -> visible on the wall: {Spread(all, 50, 99)} over {wallCount} walls x {N(count)} incidents " +
             $"({N(count / feedSeconds)} incidents/s achieved in {F(feedSeconds, 1)} s; {consoleCount} console sessions on /command as commander" +

@@ -55,9 +55,7 @@ public sealed class P8Benchmark : IBenchmark
             await page.AddInitScriptAsync(Observe);
             var finished = new List<IRequest>();
             page.RequestFinished += (_, r) => { lock (finished) finished.Add(r); };
-            long ws = 0;
-            page.WebSocket += (_, socket) => socket.FrameReceived += (_, f) =>
-                Interlocked.Add(ref ws, f.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(f.Text ?? ""));
+            var received = BenchBrowser.CountWebSocketBytes(page);
 
             await page.GotoAsync("/wall?kiosk=1");
             await page.WaitForFunctionAsync("() => window.__ccKpi !== undefined && window.__ccMap !== undefined", null, new() { Timeout = 60_000 });
@@ -79,7 +77,8 @@ public sealed class P8Benchmark : IBenchmark
             kpiMs.Add(kpi);
             mapMs.Add(map);
             httpBytes.Add(total);
-            wsBytes.Add(Interlocked.Read(ref ws));
+            var ws = received();
+            wsBytes.Add(ws);
             last = resources;
             Console.WriteLine($"  run {run}: KPI numbers at {F(kpi, 0)} ms, map ready at {F(map, 0)} ms; {N(resources.Count)} responses, " +
                 $"{KB(total)} transferred, WebSocket {KB(ws)} received; {Load()}");
