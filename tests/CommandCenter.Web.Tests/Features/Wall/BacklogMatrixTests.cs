@@ -52,6 +52,24 @@ public sealed class BacklogMatrixTests
     }
 
     [Fact]
+    public async Task BacklogMatrix_Clickable_SelectsACellAndKeepsItsHandlerAcrossLiveRenders()
+    {
+        await using var ctx = WallFixtures.Context();
+        BacklogSelection? selected = null;
+        var matrix = ctx.Render<BacklogMatrix>(p => p.Add(m => m.Backlog, Backlog).Add(m => m.Names, WallFixtures.Names)
+            .Add(m => m.OnSelect, s => selected = s));
+        const string cell = "td[data-department='city-management'][data-open='30']";
+        var handler = matrix.Find(cell).GetAttribute("blazor:onclick");
+
+        // A live render: new numbers elsewhere. Re-registering every cell's handler each second was most of a console's render batch.
+        matrix.Render(p => p.Add(m => m.Backlog, [.. Backlog.Select(c => c with { Open = c.DistrictAdcode == "110101" ? c.Open + 1 : c.Open })]));
+
+        Assert.Equal(handler, matrix.Find(cell).GetAttribute("blazor:onclick"));
+        matrix.Find(cell).Click();
+        Assert.Equal(new BacklogSelection("city-management", "110105"), selected);
+    }
+
+    [Fact]
     public async Task BacklogMatrix_Empty_SaysSo()
     {
         await using var ctx = WallFixtures.Context();
