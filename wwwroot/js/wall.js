@@ -53,8 +53,9 @@ function watchdog() {
         const connection = silentFor > staleAfterMs ? 'stale' : silentFor > reconnectingAfterMs ? 'reconnecting' : 'live';
         // The server itself says when its data fell behind (data-stale-data); the browser can only tell a silent server.
         const stale = connection === 'stale' || heartbeat.dataset.staleData === 'true';
-        root.dataset.connection = connection;
-        root.classList.toggle('wall--stale', stale);
+        // Written only when they change: every write makes the browser recompute styles and draw a frame.
+        if (root.dataset.connection !== connection) root.dataset.connection = connection;
+        if (root.classList.contains('wall--stale') !== stale) root.classList.toggle('wall--stale', stale);
 
         staleSince = connection === 'stale' ? staleSince ?? now : null;
         if (staleSince !== null && now - staleSince > reloadProbeAfterMs && !probing) {

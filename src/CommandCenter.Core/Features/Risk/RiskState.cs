@@ -12,7 +12,7 @@ namespace CommandCenter.Core.Features.Risk;
 /// This node's live risk picture: every series' latest value and level, open alerts, and per domain the worst level,
 /// counts and a 24 h sparkline. Loaded at start and re-read when the bus brings readings, alert or order changes
 /// (a few hundred index probes: cheaper to re-read than to patch), and every few seconds so staleness shows without
-/// events. Subscribers hear of a new <see cref="Current"/> at most once per <see cref="RiskOptions.PublishInterval"/>.
+/// events. Refreshes start at most once per <see cref="RiskOptions.PublishInterval"/>.
 /// </summary>
 public sealed class RiskState(RiskStore store, EventBus bus, CityClock clock, IOptions<RiskOptions> options, ILogger<RiskState> logger) : BackgroundService
 {
@@ -40,6 +40,7 @@ public sealed class RiskState(RiskStore store, EventBus bus, CityClock clock, IO
         using var subscription = bus.Subscribe(Enqueue);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = clock.UtcNow; // paced from the start of each refresh, like SituationState
             try
             {
                 await RefreshAsync(stoppingToken);
@@ -48,7 +49,6 @@ public sealed class RiskState(RiskStore store, EventBus bus, CityClock clock, IO
             {
                 logger.LogWarning(e, "Live risk refresh failed; retrying");
             }
-            var started = clock.UtcNow;
             try { await wake.WaitAsync(Tick, stoppingToken); }
             catch (OperationCanceledException) { return; }
             var rest = options.Value.PublishInterval - (clock.UtcNow - started);

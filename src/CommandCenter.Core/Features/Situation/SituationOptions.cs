@@ -7,7 +7,7 @@ public sealed class SituationOptions
 {
     public const string Section = "Situation";
 
-    /// <summary>Screens are told of changes at most this often: a burst of 1,000 incidents is one render.</summary>
+    /// <summary>The live state is refreshed (and screens told) at most this often, counted from the start of each refresh: a burst of 1,000 incidents is one render.</summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Trend and top categories are re-read from the rollups this often.</summary>

@@ -13,7 +13,7 @@ namespace CommandCenter.Core.Features.Situation;
 /// <summary>
 /// This node's live picture of the city. Loaded from PostgreSQL at start (unfinished incidents, today's reports,
 /// rollups), then kept current from the event bus: changed incidents are re-read by id, so applying an event twice
-/// is harmless. Subscribers hear of a new <see cref="Current"/> at most once per <see cref="SituationOptions.PublishInterval"/>.
+/// is harmless. Refreshes start at most once per <see cref="SituationOptions.PublishInterval"/>, and subscribers hear of each new <see cref="Current"/>.
 /// </summary>
 public sealed class SituationState(
     SituationStore store, RollupStore rollups, RollupHeat rollupHeat, OrgStore org, EventBus bus, CityClock clock, IOptions<SituationOptions> options, ILogger<SituationState> logger)
@@ -77,6 +77,8 @@ public sealed class SituationState(
         using var subscription = bus.Subscribe(Enqueue);
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Paced from the start of each refresh: a slow refresh (a busy database) does not add its time to the next wait.
+            var started = clock.UtcNow;
             try
             {
                 await RefreshAsync(stoppingToken, listsBeside: true);
@@ -85,7 +87,6 @@ public sealed class SituationState(
             {
                 logger.LogWarning(e, "Live situation refresh failed; retrying");
             }
-            var started = clock.UtcNow;
             try { await wake.WaitAsync(Tick, stoppingToken); }
             catch (OperationCanceledException) { return; }
             // Let a burst gather: one refresh per publish interval however many events arrive.
