@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommandCenter.Core.Features.Incidents;
 
 namespace CommandCenter.Core.Features.Intake;
@@ -67,13 +68,58 @@ public sealed record CsvPreviewRow(
 /// <summary>One import run as the history lists it.</summary>
 /// <param name="RowsDuplicate">Rows skipped because an incident with the same source reference already existed (an earlier run).</param>
 /// <param name="Errors">The first <see cref="CsvImportService.MaxStoredErrors"/> row errors; <see cref="RowsBad"/> counts them all.</param>
+/// <param name="Message">How the run ended, in English (logs, the CLI); <paramref name="Failure"/> says the same in a code.</param>
+/// <param name="Failure">Why a failed run failed, with the values its text names (<see cref="CsvImportException.Args"/>); null for older runs.</param>
 public sealed record CsvImport(
     long Id, string CreatedBy, string FileName, string Preset, Datum Datum, CsvImportStatus Status,
     long RowsTotal, long RowsValid, long RowsBad, long RowsImported, long RowsDuplicate,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Message, IReadOnlyList<CsvRowError> Errors);
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Message, IReadOnlyList<CsvRowError> Errors,
+    CsvFailure? Failure = null, IReadOnlyList<string>? FailureArgs = null);
 
 /// <summary>How far a run is: rows read in the current pass (validating or importing) of all rows.</summary>
 public sealed record CsvProgress(long ImportId, CsvImportStatus Phase, long RowsDone, long RowsTotal, long RowsImported, double RowsPerSecond);
 
-/// <summary>An import the service refuses to start or continue; the message is safe to show.</summary>
-public sealed class CsvImportException(string message) : Exception(message);
+/// <summary>Why a file or a run fails as a whole; the web layer localizes by this, the exception's message is the English text.</summary>
+public enum CsvFailure
+{
+    Empty,
+    NoRows,
+    QuoteNotClosed,
+    FieldTooLong,
+    Unreadable,
+    UnknownPreset,
+    RequiredUnmapped,
+    NoSuchColumn,
+    NoSuchImport,
+    AlreadyRunning,
+    NotReady,
+    BadRows,
+    AlreadyStarted,
+    FileChanged,
+    DatabaseRefused,
+    Interrupted,
+}
+
+/// <summary>An import the service refuses to start or continue; the message is safe to show (in English).</summary>
+/// <param name="args">The values the message names, in order, for a text in another language.</param>
+public sealed class CsvImportException(CsvFailure failure, string message, params string[] args) : Exception(message)
+{
+    public CsvFailure Failure { get; } = failure;
+
+    public IReadOnlyList<string> Args { get; } = args;
+
+    /// <summary>A file that stops being CSV: the row it stopped at comes first.</summary>
+    public static CsvImportException From(CsvFormatException e) => new(e.Failure, e.Message, [Invariant(e.Record), .. e.Args]);
+
+    /// <summary>A number as an argument: digits only, the page formats it.</summary>
+    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>How a run failed on <paramref name="e"/>: ours as they are, a file that stopped being readable, or the database.</summary>
+    public static CsvImportException Of(Exception e) => e switch
+    {
+        CsvImportException i => i,
+        CsvFormatException f => From(f),
+        IOException => new(CsvFailure.Unreadable, e.Message),
+        _ => new(CsvFailure.DatabaseRefused, "The database refused a chunk; see the log."),
+    };
+}

@@ -8,6 +8,7 @@ using CommandCenter.Core.Features.Org;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using static CommandCenter.Core.Features.Intake.CsvImportException;
 
 namespace CommandCenter.Core.Features.Intake;
 
@@ -45,7 +46,7 @@ public sealed class CsvImportService(
         using var reader = Open(path);
         try
         {
-            var header = reader.Read() ?? throw new CsvImportException("The file is empty.");
+            var header = reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty.");
             var sample = new List<IReadOnlyList<string>>();
             while (sample.Count < rows && reader.Read() is { } record)
                 if (!IsBlank(record)) sample.Add(record);
@@ -53,7 +54,7 @@ public sealed class CsvImportService(
         }
         catch (CsvFormatException e)
         {
-            throw new CsvImportException(e.Message);
+            throw CsvImportException.From(e);
         }
     }
 
@@ -63,7 +64,7 @@ public sealed class CsvImportService(
         using var reader = Open(path);
         try
         {
-            var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException("The file is empty."), CsvPresets.Get(preset), mapping,
+            var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty."), CsvPresets.Get(preset), mapping,
                 "import", 0, "preview", ct);
             var preview = new List<CsvPreviewRow>();
             var errors = new List<CsvRowError>();
@@ -79,7 +80,7 @@ public sealed class CsvImportService(
         }
         catch (CsvFormatException e)
         {
-            throw new CsvImportException(e.Message);
+            throw CsvImportException.From(e);
         }
     }
 
@@ -102,7 +103,7 @@ public sealed class CsvImportService(
             sha = await HashAsync(path, ct);
             var watch = Stopwatch.StartNew();
             using var reader = Open(path);
-            var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException("The file is empty."), definition, mapping, actor.Name, id, sha, ct);
+            var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty."), definition, mapping, actor.Name, id, sha, ct);
             var errors = new List<CsvRowError>();
             var beat = Stopwatch.StartNew();
             while (reader.Read() is { } record)
@@ -127,17 +128,16 @@ public sealed class CsvImportService(
                     }
                 }
             }
-            if (total == 0) throw new CsvImportException("The file has a header but no rows.");
+            if (total == 0) throw new CsvImportException(CsvFailure.NoRows, "The file has a header but no rows.");
             await store.ValidatedAsync(id, sha, total, valid, bad, kept, null, clock.UtcNow, CancellationToken.None);
         }
         catch (Exception e) when (e is CsvImportException or CsvFormatException or IOException)
         {
-            await store.ValidatedAsync(id, sha, total, valid, bad, kept, e is CsvFormatException f ? $"Row {f.Record}: {f.Reason}" : e.Message,
-                clock.UtcNow, CancellationToken.None);
+            await store.ValidatedAsync(id, sha, total, valid, bad, kept, CsvImportException.Of(e), clock.UtcNow, CancellationToken.None);
         }
         catch (OperationCanceledException)
         {
-            await store.FinishAsync(id, CsvImportStatus.Cancelled, 0, 0, "Validation was cancelled.", clock.UtcNow, CancellationToken.None);
+            await store.FinishAsync(id, CsvImportStatus.Cancelled, 0, 0, "Validation was cancelled.", null, clock.UtcNow, CancellationToken.None);
         }
         return (await store.GetAsync(id, CancellationToken.None))!;
     }
@@ -163,7 +163,7 @@ public sealed class CsvImportService(
     public async Task StartAsync(Actor actor, long id, string path, bool skipBad, Action? done = null, CancellationToken ct = default)
     {
         var run = new Running(new CancellationTokenSource());
-        if (!running.TryAdd(id, run)) throw new CsvImportException($"Import {id} is already running.");
+        if (!running.TryAdd(id, run)) throw new CsvImportException(CsvFailure.AlreadyRunning, $"Import {id} is already running.", Invariant(id));
         Load load;
         try
         {
@@ -213,12 +213,13 @@ public sealed class CsvImportService(
 
     private async Task<Load> BeginAsync(long id, bool skipBad, CancellationToken ct)
     {
-        var run = await store.GetAsync(id, ct) ?? throw new CsvImportException($"No import {id}.");
-        if (run.Status != CsvImportStatus.Ready) throw new CsvImportException($"Import {id} is {IncidentCodes.Code(run.Status)}, not ready to load.");
+        var run = await store.GetAsync(id, ct) ?? throw new CsvImportException(CsvFailure.NoSuchImport, $"No import {id}.", Invariant(id));
+        if (run.Status != CsvImportStatus.Ready) throw new CsvImportException(CsvFailure.NotReady, $"Import {id} is {IncidentCodes.Code(run.Status)}, not ready to load.", Invariant(id), IncidentCodes.Code(run.Status));
         if (run.RowsBad > 0 && !skipBad)
-            throw new CsvImportException($"{run.RowsBad} rows are bad: fix the file, or choose to import the {run.RowsValid} valid rows and skip them.");
+            throw new CsvImportException(CsvFailure.BadRows, $"{run.RowsBad} rows are bad: fix the file, or choose to import the {run.RowsValid} valid rows and skip them.",
+                Invariant(run.RowsBad), Invariant(run.RowsValid));
         var (preset, mapping, sha) = (await store.DefinitionAsync(id, ct))!.Value;
-        if (!await store.StartAsync(id, ct)) throw new CsvImportException($"Import {id} has already started.");
+        if (!await store.StartAsync(id, ct)) throw new CsvImportException(CsvFailure.AlreadyStarted, $"Import {id} has already started.", Invariant(id));
         return new Load(run, preset, mapping, sha);
     }
 
@@ -227,10 +228,10 @@ public sealed class CsvImportService(
         var id = load.Run.Id;
         long imported = 0, duplicate = 0;
         var status = CsvImportStatus.Completed;
-        string? message = null;
+        CsvImportException? failure = null;
         // Not linked to ct: the reader stops only when the loop below stops taking chunks.
         using var stop = new CancellationTokenSource();
-        var chunks = Channel.CreateBounded<(BulkIncident[] Rows, long RowsRead, string? Changed)>(1);
+        var chunks = Channel.CreateBounded<(BulkIncident[] Rows, long RowsRead, CsvImportException? Changed)>(1);
         var watch = Stopwatch.StartNew();
         Task? producer = null;
         try
@@ -238,7 +239,7 @@ public sealed class CsvImportService(
             var reader = Open(path);
             try
             {
-                var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException("The file is empty."), CsvPresets.Get(load.Preset),
+                var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty."), CsvPresets.Get(load.Preset),
                     load.Mapping, actor.Name, id, load.Sha256 ?? "", CancellationToken.None);
                 producer = ProduceAsync(reader, mapper, skipBad, chunks.Writer, stop.Token);
             }
@@ -250,7 +251,7 @@ public sealed class CsvImportService(
             {
                 if (changed is not null)
                 {
-                    (status, message) = (CsvImportStatus.Failed, changed);
+                    (status, failure) = (CsvImportStatus.Failed, changed);
                     break;
                 }
                 // Between chunks only: a chunk is written whole or not at all, and what is committed stays.
@@ -269,15 +270,15 @@ public sealed class CsvImportService(
         catch (Exception e)
         {
             logger.LogError(e, "CSV import {Id} failed after {Imported} rows", id, imported);
-            (status, message) = (CsvImportStatus.Failed, e is CsvImportException or CsvFormatException or IOException ? e.Message : "The database refused a chunk; see the log.");
+            (status, failure) = (CsvImportStatus.Failed, CsvImportException.Of(e));
         }
         finally
         {
             await stop.CancelAsync();
             if (producer is not null) await producer;
         }
-        if (status == CsvImportStatus.Cancelled) message = $"Cancelled: the {imported} rows committed before it stay imported.";
-        await store.FinishAsync(id, status, imported, duplicate, message, clock.UtcNow, CancellationToken.None);
+        var message = status == CsvImportStatus.Cancelled ? $"Cancelled: the {imported} rows committed before it stay imported." : failure?.Message;
+        await store.FinishAsync(id, status, imported, duplicate, message, failure, clock.UtcNow, CancellationToken.None);
         if (imported >= AnalyzeAfter) await writer.AnalyzeAsync(CancellationToken.None);
         return (await store.GetAsync(id, CancellationToken.None))!;
     }
@@ -286,7 +287,7 @@ public sealed class CsvImportService(
     /// Reads, maps and chunks on another thread, one chunk ahead of the writes; the reader is disposed when done. A chunk
     /// is <see cref="ChunkSize"/> rows of the file (its bad rows left out), so progress moves even through bad stretches.
     /// </summary>
-    private Task ProduceAsync(CsvReader reader, CsvRowMapper mapper, bool skipBad, ChannelWriter<(BulkIncident[], long, string?)> chunks, CancellationToken ct) =>
+    private Task ProduceAsync(CsvReader reader, CsvRowMapper mapper, bool skipBad, ChannelWriter<(BulkIncident[], long, CsvImportException?)> chunks, CancellationToken ct) =>
         Task.Run(async () =>
         {
             using var _ = reader;
@@ -304,7 +305,8 @@ public sealed class CsvImportService(
                     else if (!skipBad)
                     {
                         // Validation found no bad rows, so the file changed since: stop before anything of this chunk is written.
-                        await chunks.WriteAsync(([], read, $"Row {reader.Record} no longer validates ({errors[0].Reason}): the file changed since it was checked."), ct);
+                        await chunks.WriteAsync(([], read, new CsvImportException(CsvFailure.FileChanged,
+                            $"Row {reader.Record} no longer validates ({errors[0].Reason}): the file changed since it was checked.", Invariant(reader.Record))), ct);
                         chunks.Complete();
                         return;
                     }

@@ -11,7 +11,7 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
         id, created_by, file_name, preset, datum, status, rows_total, rows_valid, rows_bad, rows_imported, rows_duplicate,
-        started_at, finished_at, message, errors::text as errors
+        started_at, finished_at, message, errors::text as errors, failure, to_json(failure_args)::text as failure_args
         """;
 
     public async Task<long> CreateAsync(string createdBy, string fileName, string preset, CsvMapping mapping, DateTimeOffset at, CancellationToken ct)
@@ -28,19 +28,22 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
         }, cancellationToken: ct));
     }
 
-    /// <summary>The validation pass's result: 'ready' with its counts and first errors, or 'failed' with a message.</summary>
-    public async Task ValidatedAsync(long id, string? sha256, long total, long valid, long bad, IReadOnlyList<CsvRowError> errors, string? failure,
+    /// <summary>The validation pass's result: 'ready' with its counts and first errors, or 'failed' and why.</summary>
+    public async Task ValidatedAsync(long id, string? sha256, long total, long valid, long bad, IReadOnlyList<CsvRowError> errors, CsvImportException? failure,
         DateTimeOffset at, CancellationToken ct)
     {
         const string sql = """
             update csv_import set file_sha256 = @sha256, rows_total = @total, rows_valid = @valid, rows_bad = @bad, errors = @errors::jsonb,
-                                  status = case when @failure::text is null then 'ready' else 'failed' end, message = @failure,
+                                  status = case when @failure::text is null then 'ready' else 'failed' end,
+                                  message = @message, failure = @failure, failure_args = @args,
                                   finished_at = case when @failure::text is null then null else @at end
             where id = @id
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, sha256, total, valid, bad, errors = ErrorsJson(errors), failure = Clip(failure), at },
-            cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            id, sha256, total, valid, bad, errors = ErrorsJson(errors), message = Clip(failure?.Message), failure = Code(failure), args = Args(failure), at,
+        }, cancellationToken: ct));
     }
 
     /// <summary>A run silent this long (no heartbeat from its check or load) belongs to a process that died.</summary>
@@ -57,7 +60,8 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
     private static Task MarkInterruptedAsync(NpgsqlConnection conn, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("""
             update csv_import set status = 'failed', finished_at = heartbeat_at,
-                   message = 'Interrupted: the server stopped during this run. Rows committed before that stay (rows imported); run the file again to load the rest.'
+                   message = 'Interrupted: the server stopped during this run. Rows committed before that stay (rows imported); run the file again to load the rest.',
+                   failure = 'interrupted', failure_args = null
             where status in ('validating', 'importing') and heartbeat_at < now() - @silence
             """, new { silence = Silence }, cancellationToken: ct));
 
@@ -78,16 +82,26 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
             new { id, imported, duplicate }, cancellationToken: ct));
     }
 
-    public async Task FinishAsync(long id, CsvImportStatus status, long imported, long duplicate, string? message, DateTimeOffset at, CancellationToken ct)
+    /// <param name="message">How the run ended, in English.</param>
+    /// <param name="failure">Why it failed (a failed run), stored as a code and its arguments for a page in another language.</param>
+    public async Task FinishAsync(long id, CsvImportStatus status, long imported, long duplicate, string? message, CsvImportException? failure,
+        DateTimeOffset at, CancellationToken ct)
     {
         const string sql = """
-            update csv_import set status = @status, rows_imported = @imported, rows_duplicate = @duplicate, message = @message, finished_at = @at
+            update csv_import set status = @status, rows_imported = @imported, rows_duplicate = @duplicate, message = @message,
+                                  failure = @failure, failure_args = @args, finished_at = @at
             where id = @id
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, status = IncidentCodes.Code(status), imported, duplicate, message = Clip(message), at },
-            cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            id, status = IncidentCodes.Code(status), imported, duplicate, message = Clip(message), failure = Code(failure), args = Args(failure), at,
+        }, cancellationToken: ct));
     }
+
+    private static string? Code(CsvImportException? failure) => failure is null ? null : IncidentCodes.Code(failure.Failure);
+
+    private static string[]? Args(CsvImportException? failure) => failure?.Args.Select(a => Clip(a)!).ToArray();
 
     public async Task<CsvImport?> GetAsync(long id, CancellationToken ct)
     {
@@ -137,10 +151,12 @@ public sealed class CsvImportStore(NpgsqlDataSource dataSource)
 
     private sealed record Row(
         long Id, string CreatedBy, string FileName, string Preset, string Datum, string Status, long RowsTotal, long RowsValid, long RowsBad,
-        long RowsImported, long RowsDuplicate, DateTime StartedAt, DateTime? FinishedAt, string? Message, string Errors)
+        long RowsImported, long RowsDuplicate, DateTime StartedAt, DateTime? FinishedAt, string? Message, string Errors, string? Failure, string? FailureArgs)
     {
         public CsvImport ToImport() => new(Id, CreatedBy, FileName, Preset, IncidentCodes.Parse<Datum>(Datum), IncidentCodes.Parse<CsvImportStatus>(Status),
             RowsTotal, RowsValid, RowsBad, RowsImported, RowsDuplicate, DbTime.Utc(StartedAt), DbTime.Utc(FinishedAt), Message,
-            JsonSerializer.Deserialize<List<ErrorJson>>(Errors)!.Select(e => new CsvRowError(e.row, e.column, IncidentCodes.Parse<CsvProblem>(e.problem), e.reason, e.value)).ToList());
+            JsonSerializer.Deserialize<List<ErrorJson>>(Errors)!.Select(e => new CsvRowError(e.row, e.column, IncidentCodes.Parse<CsvProblem>(e.problem), e.reason, e.value)).ToList(),
+            Failure is null ? null : IncidentCodes.Parse<CsvFailure>(Failure),
+            FailureArgs is null ? [] : JsonSerializer.Deserialize<string[]>(FailureArgs)!);
     }
 }

@@ -88,7 +88,8 @@ public static class CsvPresets
 
     /// <exception cref="CsvImportException">No preset has this key.</exception>
     public static CsvPreset Get(string key) =>
-        All.FirstOrDefault(p => p.Key == key) ?? throw new CsvImportException($"Unknown preset '{key}': use {string.Join(", ", All.Select(p => p.Key))}.");
+        All.FirstOrDefault(p => p.Key == key) ?? throw new CsvImportException(CsvFailure.UnknownPreset, $"Unknown preset '{key}': use {string.Join(", ", All.Select(p => p.Key))}.", key,
+            string.Join(", ", All.Select(p => p.Key)));
 
     /// <summary>The preset's default mapping for a file: the preset's columns that the header has (others stay unmapped).</summary>
     public static IReadOnlyDictionary<CsvField, string> ColumnsFor(CsvPreset preset, IReadOnlyList<string> headers)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace CommandCenter.Core.Features.Intake;
@@ -42,7 +43,7 @@ public sealed class CsvReader : IDisposable
         {
             if (position == length && !Fill())
             {
-                if (quoted) throw new CsvFormatException(Record, "A quoted field is not closed before the end of the file.");
+                if (quoted) throw new CsvFormatException(Record, CsvFailure.QuoteNotClosed, "A quoted field is not closed before the end of the file.");
                 fields.Add(field.ToString());
                 return [.. fields];
             }
@@ -114,7 +115,8 @@ public sealed class CsvReader : IDisposable
     private void Append(ReadOnlySpan<char> text)
     {
         if (field.Length + text.Length > MaxFieldLength)
-            throw new CsvFormatException(Record, $"A field is longer than {MaxFieldLength:N0} characters (a quote that is never closed?).");
+            throw new CsvFormatException(Record, CsvFailure.FieldTooLong, $"A field is longer than {MaxFieldLength:N0} characters (a quote that is never closed?).",
+                MaxFieldLength.ToString(CultureInfo.InvariantCulture));
         field.Append(text);
     }
 
@@ -129,9 +131,14 @@ public sealed class CsvReader : IDisposable
 }
 
 /// <summary>The file cannot be read as CSV from this record on; <see cref="Record"/> is 1-based (the header is 1).</summary>
-public sealed class CsvFormatException(long record, string message) : Exception($"Row {record}: {message}")
+public sealed class CsvFormatException(long record, CsvFailure failure, string message, params string[] args) : Exception($"Row {record}: {message}")
 {
     public long Record { get; } = record;
+
+    public CsvFailure Failure { get; } = failure;
+
+    /// <summary>The values the reason names after the row (see <see cref="CsvImportException.Args"/>).</summary>
+    public IReadOnlyList<string> Args { get; } = args;
 
     public string Reason { get; } = message;
 }

@@ -53,7 +53,7 @@ public sealed class CsvRowMapper
 
         foreach (var required in new[] { CsvField.ServiceCode, CsvField.Longitude, CsvField.Latitude, CsvField.ReportedAt })
             if (!mapping.Columns.TryGetValue(required, out var c) || string.IsNullOrWhiteSpace(c))
-                throw new CsvImportException($"Map a column to {required}: it is required.");
+                throw new CsvImportException(CsvFailure.RequiredUnmapped, $"Map a column to {required}: it is required.", required.ToString());
         var index = header.Select((h, i) => (h.Trim(), i)).GroupBy(x => x.Item1, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().i, StringComparer.OrdinalIgnoreCase);
         Array.Fill(columns, (-1, ""));
@@ -61,7 +61,7 @@ public sealed class CsvRowMapper
         {
             if (string.IsNullOrWhiteSpace(column)) continue;
             columns[(int)field] = index.TryGetValue(column.Trim(), out var i) ? (i, column.Trim())
-                : throw new CsvImportException($"The file has no column '{column}' (mapped to {field}).");
+                : throw new CsvImportException(CsvFailure.NoSuchColumn, $"The file has no column '{column}' (mapped to {field}).", column, field.ToString());
         }
     }
 

@@ -98,6 +98,8 @@ public sealed class CsvImportTests() : StartedCore(new FakeTimeProvider(DateTime
         Assert.Equal([3L, 4, 5, 6, 7], run.Errors.Select(e => e.Row));
         var e = await Assert.ThrowsAsync<CsvImportException>(() => Imports.ImportAsync(Admin, run.Id, Fixture("native-bad.csv"), skipBad: false));
         Assert.Contains("5 rows are bad", e.Message);
+        Assert.Equal(CsvFailure.BadRows, e.Failure);
+        Assert.Equal(["5", "2"], e.Args);
         Assert.Empty(await IncidentsAsync());
         Assert.Equal(CsvImportStatus.Ready, (await Imports.GetAsync(run.Id))!.Status);
     }
@@ -189,6 +191,7 @@ public sealed class CsvImportTests() : StartedCore(new FakeTimeProvider(DateTime
         var failed = history.Single(r => r.Id == dead.Id);
         Assert.Equal((CsvImportStatus.Failed, 400L), (failed.Status, failed.RowsImported));
         Assert.StartsWith("Interrupted", failed.Message);
+        Assert.Equal(CsvFailure.Interrupted, failed.Failure);
         Assert.NotNull(failed.FinishedAt);
         Assert.Equal(CsvImportStatus.Importing, history.Single(r => r.Id == alive.Id).Status);
     }
@@ -202,6 +205,10 @@ public sealed class CsvImportTests() : StartedCore(new FakeTimeProvider(DateTime
 
         Assert.Equal(CsvImportStatus.Failed, run.Status);
         Assert.Contains("'lng'", run.Message);
+        // The code and the names it needs, kept with the run for a page in another language.
+        var stored = (await Imports.GetAsync(run.Id))!;
+        Assert.Equal(CsvFailure.NoSuchColumn, stored.Failure);
+        Assert.Equal(["lng", "Longitude"], stored.FailureArgs!);
         await Assert.ThrowsAsync<CsvImportException>(() => Imports.ImportAsync(Admin, run.Id, Fixture("native.csv"), skipBad: true));
     }
 

@@ -127,7 +127,7 @@ public partial class ImportPage
         catch (Exception e) when (e is IOException or CsvImportException or InvalidOperationException)
         {
             Logger.LogWarning(e, "CSV upload {File} failed", file.Name);
-            uploadError = e is CsvImportException ? L["Upload.Unreadable", e.Message] : L["Upload.Failed", file.Name];
+            uploadError = e is CsvImportException i ? L["Upload.Unreadable", ImportFormat.Failure(L, i)] : L["Upload.Failed", file.Name];
             DeleteFile(target);
             (path, sample) = (null, null);
         }
@@ -174,7 +174,7 @@ public partial class ImportPage
         }
         catch (CsvImportException e)
         {
-            (preview, mappingError) = ([], L["Upload.Unreadable", e.Message]);
+            (preview, mappingError) = ([], L["Upload.Unreadable", ImportFormat.Failure(L, e)]);
         }
     }
 
@@ -221,7 +221,7 @@ public partial class ImportPage
         {
             importing = false;
             run = await Imports.GetAsync(run.Id) ?? run;
-            uploadError = L["Report.Failed", e.Message];
+            uploadError = L["Report.Failed", ImportFormat.Failure(L, e)];
         }
     }
 
