@@ -149,6 +149,45 @@ public sealed class EventBusTests : StartedCore
     }
 
     [Fact]
+    public async Task Bus_NodeCommittingFasterThanTheBusyRate_WakesOthersAtTheBusyInterval()
+    {
+        // ~400 commits a second; wake-ups counted over the last 1.2 s: busy (from 100 a second on) one per 400 ms, else one per 10 ms at most.
+        var busy = await WakeUpsWhilePublishingAsync(new BusOptions { CatchUpInterval = TimeSpan.FromMinutes(5), BusyRate = 100, BusyInterval = TimeSpan.FromMilliseconds(400) });
+        var quiet = await WakeUpsWhilePublishingAsync(new BusOptions { CatchUpInterval = TimeSpan.FromMinutes(5), BusyRate = 1_000_000 });
+
+        // Four per 1.2 s when the rate holds; a stalled publisher (a busy test machine) may drop a window back to 10 ms.
+        Assert.InRange(busy, 1, 12);
+        Assert.True(quiet >= 4 * busy, $"{quiet} wake-ups at the 10 ms interval, {busy} busy");
+    }
+
+    private async Task<int> WakeUpsWhilePublishingAsync(BusOptions options)
+    {
+        await using var listener = await DataSource.OpenConnectionAsync();
+        var (wakeUps, counting) = (0, false);
+        listener.Notification += (_, e) => { if (e.Channel == BusStore.Channel && Volatile.Read(ref counting)) Interlocked.Increment(ref wakeUps); };
+        await listener.ExecuteAsync($"listen {BusStore.Channel}");
+        var bus = new EventBus(DataSource, Options.Create(options), NullLogger<EventBus>.Instance);
+        await using (var node = new Node(bus))
+        {
+            await bus.StartAsync(default);
+            await bus.Ready;
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+            _ = Task.Delay(300).ContinueWith(_ => Volatile.Write(ref counting, true), TaskScheduler.Default); // the rate is measured by then
+            var waiting = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested) await listener.WaitAsync(stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            });
+            while (!stop.IsCancellationRequested)
+            {
+                bus.Published();
+                await Task.Delay(2);
+            }
+            await waiting;
+        }
+        return Volatile.Read(ref wakeUps);
+    }
+
+    [Fact]
     public async Task Bus_EventHeldBackByOlderTransaction_ArrivesWhenItEndsWithoutAnotherWakeUp()
     {
         await using var node = await StartNodeAsync(TimeSpan.FromMinutes(5));

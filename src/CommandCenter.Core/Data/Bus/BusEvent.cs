@@ -47,6 +47,16 @@ public sealed class BusOptions
     /// <summary>At most one wake-up NOTIFY per node per this interval, however many commits happen.</summary>
     public TimeSpan NotifyInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// While this node commits at least <see cref="BusyRate"/> events a second, its wake-ups (and so the reads they cause
+    /// on every node) come at most once per this interval instead: each read then carries more events, and the bus's
+    /// round trips do not compete with the writers' when the database is busiest.
+    /// </summary>
+    public TimeSpan BusyInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Commits per second, measured over a tenth of a second, from which <see cref="BusyInterval"/> applies.</summary>
+    public double BusyRate { get; set; } = 1_000;
+
     /// <summary>The safety net: readers look for new events at least this often even without a wake-up.</summary>
     public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -21,6 +21,8 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     // 40 reads/s.
     private static readonly TimeSpan HeldBackFirstRetry = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan HeldBackMaxRetry = TimeSpan.FromMilliseconds(25);
+    // Short, so a node that turns busy (or quiet) changes its announce interval within a tenth of a second.
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMilliseconds(100);
     private readonly Lock gate = new();
     private readonly SemaphoreSlim notify = new(0, 1);
     private const int MaxPendingReads = 256;
@@ -34,6 +36,9 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     private int idle;
     // 1: this node committed since its last read began: more commits are likely soon.
     private int active;
+    // This node's commits since the rate was last measured (every RateWindow), and the announce interval that rate gives.
+    private long commits;
+    private TimeSpan interval;
     private volatile bool notified;
 
     /// <summary>The application name of each node's bus connection (in <c>pg_stat_activity</c>).</summary>
@@ -63,12 +68,13 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
 
     /// <summary>
     /// Call after committing a transaction that appended events. Under load the next read (at most one per
-    /// <see cref="BusOptions.NotifyInterval"/>) delivers them here and announces them to every other node in the same
+    /// <see cref="BusOptions.NotifyInterval"/>, or <see cref="BusOptions.BusyInterval"/> while this node is busy) delivers them here and announces them to every other node in the same
     /// round trip; after a quiet spell a separate NOTIFY wakes this node and the others at once. The cost does not grow
     /// with the write rate.
     /// </summary>
     public void Published()
     {
+        Interlocked.Increment(ref commits);
         Volatile.Write(ref active, 1);
         Interlocked.Exchange(ref unannounced, 1);
         if (Volatile.Read(ref idle) == 1) Release(notify);
@@ -93,6 +99,8 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         var o = options.Value;
         var retry = HeldBackFirstRetry;
         var sinceAnnounce = Stopwatch.StartNew();
+        var window = Stopwatch.StartNew();
+        interval = o.NotifyInterval;
         NpgsqlConnection? conn = null;
         try
         {
@@ -102,8 +110,14 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                 {
                     conn ??= await ListenAsync(ct);
                     notified = false;
+                    if (window.Elapsed >= RateWindow)
+                    {
+                        var rate = Interlocked.Exchange(ref commits, 0) / window.Elapsed.TotalSeconds;
+                        interval = rate >= o.BusyRate ? o.BusyInterval : o.NotifyInterval;
+                        window.Restart();
+                    }
                     var committing = Interlocked.Exchange(ref active, 0) == 1;
-                    var announce = sinceAnnounce.Elapsed >= o.NotifyInterval && Interlocked.Exchange(ref unannounced, 0) == 1;
+                    var announce = sinceAnnounce.Elapsed >= interval && Interlocked.Exchange(ref unannounced, 0) == 1;
                     if (announce) sinceAnnounce.Restart();
                     var heldBack = await DrainAsync(conn, o.BatchSize, announce, ct);
                     ready.TrySetResult();
@@ -163,7 +177,7 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         if (notified) return;
         if (Volatile.Read(ref unannounced) == 1)
         {
-            var gap = o.NotifyInterval - sinceAnnounce.Elapsed;
+            var gap = interval - sinceAnnounce.Elapsed;
             if (retry < gap) gap = retry.Value;
             // Short: another node's NOTIFY meanwhile waits in the socket and only makes the read after this one sooner.
             if (gap > TimeSpan.Zero) await Task.Delay(gap, ct);
@@ -176,7 +190,7 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         }
         if (committing)
         {
-            await Task.Delay(o.NotifyInterval, ct);
+            await Task.Delay(interval, ct);
             if (Volatile.Read(ref unannounced) == 1) return;
         }
         Interlocked.Exchange(ref idle, 1);
