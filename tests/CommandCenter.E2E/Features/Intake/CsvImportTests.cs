@@ -80,6 +80,30 @@ public sealed class CsvImportTests(AppFixture app, BrowserFixture browser)
             }
         }, width: 1920, height: 1080);
 
+    [Fact]
+    public Task ImportPage_FileThatStopsBeingCsv_SaysWhyInChinese() =>
+        PageSession.RunAsync(browser, app, nameof(ImportPage_FileThatStopsBeingCsv_SaysWhyInChinese), async page =>
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"e2e-quote-{Guid.NewGuid():N}"[..24] + ".csv");
+            await File.WriteAllTextAsync(file, "ref,service_code,description,address,lon,lat,street_code,reported_at,resolved_at\n\"unclosed,quote\n");
+            try
+            {
+                await PageSession.SignInAsync(page, "admin");
+                await page.GotoAsync("/admin/import");
+                await Expect(page.Locator("#import-page")).ToHaveAttributeAsync("data-ready", "true");
+
+                await page.Locator("#import-upload input[type=file]").SetInputFilesAsync(file);
+
+                // Core's reason is English ("Row 2: A quoted field is not closed..."); the page says it in the reader's language.
+                await Expect(page.Locator("#import-mapping-error")).ToHaveTextAsync("无法读取该文件：第 2 行：引号未闭合，直到文件末尾。", new() { Timeout = 30_000 });
+                await Artifacts.ScreenshotAsync(page, "import-error-1920x1080.png");
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }, width: 1920, height: 1080);
+
     /// <summary>
     /// Native rows in June (resolved, outside every live window and the Open311 default range, so the other tests sharing
     /// this app see none of them), placed across the city core; rows 3, 1,000 and 20,000 are outside the city.
