@@ -33,7 +33,7 @@ function declutter(markers) {
     }
 }
 
-// Moves an alert's words down below any earlier alert's words they would cover (red before orange, as listed), so
+// Moves an alert's words down below any earlier alert's words they would cover (the server lists red first), so
 // alerts in neighbouring districts stay readable; no alert loses its text. Run again after every zoom.
 function unstack(markers) {
     const placed = [];
@@ -218,7 +218,7 @@ export async function create(element, view, dotnet) {
         setMarkers(list) {
             alerts.clearLayers();
             alertMarkers = [];
-            for (const m of [...list].sort((a, b) => (a.kind === 'red' ? 0 : 1) - (b.kind === 'red' ? 0 : 1))) {
+            for (const m of list) {
                 const box = document.createElement('span');
                 box.className = `cc-marker cc-marker--${m.kind}`;
                 const pin = document.createElement('span');
