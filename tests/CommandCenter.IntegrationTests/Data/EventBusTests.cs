@@ -151,7 +151,8 @@ public sealed class EventBusTests : StartedCore
     [Fact]
     public async Task Bus_NodeCommittingFasterThanTheBusyRate_WakesOthersAtTheBusyInterval()
     {
-        // ~400 commits a second; wake-ups counted over the last 1.2 s: busy (from 100 a second on) one per 400 ms, else one per 10 ms at most.
+        // A few hundred commits a second; wake-ups counted over the last 1.2 s: busy (from 100 events a second on) one per
+        // 400 ms, else one per 10 ms at most.
         var busy = await WakeUpsWhilePublishingAsync(new BusOptions { CatchUpInterval = TimeSpan.FromMinutes(5), BusyRate = 100, BusyInterval = TimeSpan.FromMilliseconds(400) });
         var quiet = await WakeUpsWhilePublishingAsync(new BusOptions { CatchUpInterval = TimeSpan.FromMinutes(5), BusyRate = 1_000_000 });
 
@@ -177,8 +178,9 @@ public sealed class EventBusTests : StartedCore
             {
                 while (!stop.IsCancellationRequested) await listener.WaitAsync(stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             });
-            while (!stop.IsCancellationRequested)
+            for (var id = 1L; !stop.IsCancellationRequested; id++)
             {
+                await AppendCommittedAsync(id);
                 bus.Published();
                 await Task.Delay(2);
             }

@@ -17,8 +17,8 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     : BackgroundService
 {
     // Events held back by an older transaction are looked for again after 5 ms, then 10, 20, 25 ms (or at the next
-    // NOTIFY): a short overlap (the usual case under load) delays delivery by a few ms, a long transaction costs at most
-    // 40 reads/s.
+    // NOTIFY; while busy, after the busy interval): a short overlap (the usual case under load) delays delivery by a
+    // few ms, a long transaction costs at most 40 reads/s.
     private static readonly TimeSpan HeldBackFirstRetry = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan HeldBackMaxRetry = TimeSpan.FromMilliseconds(25);
     // Short, so a node that turns busy (or quiet) changes its announce interval within a tenth of a second.
@@ -36,8 +36,10 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     private int idle;
     // 1: this node committed since its last read began: more commits are likely soon.
     private int active;
-    // This node's commits since the rate was last measured (every RateWindow), and the announce interval that rate gives.
-    private long commits;
+    // Events delivered since the stream's rate was last measured (every RateWindow), and the interval that rate gives:
+    // between this node's announces, and the least wait before looking again for events held back.
+    private long delivered;
+    private bool busy;
     private TimeSpan interval;
     private volatile bool notified;
 
@@ -68,13 +70,12 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
 
     /// <summary>
     /// Call after committing a transaction that appended events. Under load the next read (at most one per
-    /// <see cref="BusOptions.NotifyInterval"/>, or <see cref="BusOptions.BusyInterval"/> while this node is busy) delivers them here and announces them to every other node in the same
+    /// <see cref="BusOptions.NotifyInterval"/>, or <see cref="BusOptions.BusyInterval"/> while the stream is busy) delivers them here and announces them to every other node in the same
     /// round trip; after a quiet spell a separate NOTIFY wakes this node and the others at once. The cost does not grow
     /// with the write rate.
     /// </summary>
     public void Published()
     {
-        Interlocked.Increment(ref commits);
         Volatile.Write(ref active, 1);
         Interlocked.Exchange(ref unannounced, 1);
         if (Volatile.Read(ref idle) == 1) Release(notify);
@@ -110,10 +111,13 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                 {
                     conn ??= await ListenAsync(ct);
                     notified = false;
-                    if (window.Elapsed >= RateWindow)
+                    // Over at least two intervals: a busy node reads once per interval, and a window without a read is not a quiet one.
+                    if (window.Elapsed >= RateWindow && window.Elapsed >= 2 * interval)
                     {
-                        var rate = Interlocked.Exchange(ref commits, 0) / window.Elapsed.TotalSeconds;
-                        interval = rate >= o.BusyRate ? o.BusyInterval : o.NotifyInterval;
+                        var rate = delivered / window.Elapsed.TotalSeconds;
+                        delivered = 0;
+                        busy = rate >= o.BusyRate;
+                        interval = busy ? o.BusyInterval : o.NotifyInterval;
                         window.Restart();
                     }
                     var committing = Interlocked.Exchange(ref active, 0) == 1;
@@ -121,8 +125,11 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                     if (announce) sinceAnnounce.Restart();
                     var heldBack = await DrainAsync(conn, o.BatchSize, announce, ct);
                     ready.TrySetResult();
-                    // Events committed behind a still-running older transaction: look again soon, not at the next wake-up.
-                    await WaitForNextReadAsync(conn, heldBack ? retry : null, committing, sinceAnnounce, ct);
+                    // Events committed behind a still-running older transaction: look again soon, not at the next wake-up;
+                    // while the stream is busy, wake-ups come every busy interval and each read finds something held
+                    // back, so the next one is soon enough (looking sooner doubled the reads at saturation).
+                    var again = busy && retry < interval ? interval : retry;
+                    await WaitForNextReadAsync(conn, heldBack ? again : null, committing, sinceAnnounce, ct);
                     retry = heldBack ? TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, HeldBackMaxRetry.Ticks)) : HeldBackFirstRetry;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -225,6 +232,7 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                     catch (Exception e) { logger.LogError(e, "An event bus subscriber failed"); }
                 }
                 Cursor = new BusCursor(batch[^1].Tx, batch[^1].Id);
+                delivered += batch.Count;
             }
             if (batch.Count < batchSize)
             {
