@@ -10,8 +10,12 @@ public sealed class SituationOptions
     /// <summary>The live state is refreshed (and screens told) at most this often, counted from the start of each refresh: a burst of 1,000 incidents is one render.</summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Trend and top categories are re-read from the rollups this often.</summary>
-    public TimeSpan TrendInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Trend and top categories are re-read from the rollups this often. Their charts count per hour, and every change
+    /// redraws both charts whole on every screen (ApexCharts has no partial update: ~0.3 s of a wall's main thread,
+    /// on every wall and console at the same moment), so once a minute.
+    /// </summary>
+    public TimeSpan TrendInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The 30-day rates are re-read from the rollups this often (the rollups recompute recent days every minute).</summary>
     public TimeSpan RatesInterval { get; set; } = TimeSpan.FromSeconds(60);

@@ -7,8 +7,8 @@ namespace CommandCenter.Web.Features.Wall;
 
 /// <summary>
 /// A live page's two trend charts, rebuilt only when the trend's numbers (or the theme) changed, so a render that
-/// did not touch them hands ApexChart the same specs and nothing is redrawn (the trend is re-read every few seconds,
-/// mostly with the same numbers; each ApexCharts redraw rebuilds the whole SVG).
+/// did not touch them hands ApexChart the same specs and nothing is redrawn (the trend is re-read every minute;
+/// each ApexCharts redraw rebuilds the whole SVG).
 /// </summary>
 /// <param name="wall">Text sized from the screen, for the wall.</param>
 public sealed class TrendCharts(IStringLocalizer<WallStrings> l, bool wall)
