@@ -148,6 +148,10 @@ public sealed class OneClickDispatchTests(AppFixture app, BrowserFixture browser
             await Expect(overdue).ToHaveCountAsync(2);
             await Expect(overdue.First).ToHaveClassAsync(new Regex(@"\border-tick--overdue\b"));
             await Expect(overdue.First.Locator(".order-tick__state")).ToHaveTextAsync(new Regex("超时未签收|已升级 未签收"));
+            // The flash is an overlay's opacity (the compositor's alone), not the item's background repainted every frame.
+            var flash = await overdue.First.EvaluateAsync<string[]>(
+                "e => [getComputedStyle(e).animationName, getComputedStyle(e, '::before').animationName, getComputedStyle(e, '::before').content]");
+            Assert.Equal(["none", "order-flash", "\"\""], flash);
             // The clock counts up from the issue, by itself.
             var clock = overdue.First.Locator(".order-tick__clock");
             var before = await clock.InnerTextAsync();
