@@ -38,6 +38,12 @@ public sealed class P4Benchmark : IBenchmark
             new MutationObserver(record).observe(document.documentElement,
                 { subtree: true, childList: true, attributes: true, attributeFilter: ['data-value'] });
             record();
+            // When ApexCharts redrew a chart (it builds a new SVG each time): a redraw holds the page's main thread.
+            window.__ccCharts = [];
+            new MutationObserver(changes => {
+                if (changes.some(c => [...c.addedNodes].some(n => n.classList && n.classList.contains('apexcharts-svg'))))
+                    window.__ccCharts.push(performance.timeOrigin + performance.now());
+            }).observe(document.documentElement, { subtree: true, childList: true });
         }
         """;
 
@@ -161,7 +167,9 @@ public sealed class P4Benchmark : IBenchmark
                 allFromCall.Add(at - called[k - 1]);
             }
             all.AddRange(latencies);
-            Console.WriteLine($"  wall {w + 1}: {Spread(latencies, 50, 99)} ({N(observations.Length - 1)} changes of the tile)");
+            var charts = (await walls[w].EvaluateAsync<double[]>("() => window.__ccCharts")).Select(t => t - offsets[w].OffsetMs)
+                .Count(t => t >= called[0] && t <= called[^1] + 2000);
+            Console.WriteLine($"  wall {w + 1}: {Spread(latencies, 50, 99)} ({N(observations.Length - 1)} changes of the tile; {charts} chart redraws in the storm)");
         }
         foreach (var c in contexts) await c.CloseAsync();
 

@@ -123,7 +123,7 @@ public sealed partial class CommandPage : IDisposable
         }
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl);
         liveHeat = new LiveHeat(State, Clock);
-        charts = new TrendCharts(W, wall: false);
+        charts = new TrendCharts(W, wall: false, TrendCharts.AnyDelay());
         snapshot = State.Current;
         var render = live = new Coalescer(ShowLatestAsync, TimeSpan.Zero, LiveInterval, TimeProvider);
         subscription = State.Subscribe(OnSituationChanged);

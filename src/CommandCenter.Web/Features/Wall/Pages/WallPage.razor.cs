@@ -70,7 +70,7 @@ public sealed partial class WallPage : IDisposable
         kiosk = query.TryGetValue("kiosk", out var k) && k.ToString() is "1" or "true";
         view = new MapView(City.Value.MapCenter, City.Value.MapZoom, City.Value.TileUrl, Interactive: false);
         liveHeat = new LiveHeat(State, Clock);
-        charts = new TrendCharts(L, wall: true);
+        charts = new TrendCharts(L, wall: true, TrendCharts.AnyDelay());
         snapshot = panels = State.Current;
         risk = Risk.Current;
         var panelsLive = this.panelsLive = new Coalescer(() => InvokeSafelyAsync(() =>
