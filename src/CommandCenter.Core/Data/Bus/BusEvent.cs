@@ -52,7 +52,7 @@ public sealed class BusOptions
     /// on every node) come at most once per this interval instead, and it looks again for events held back by an older
     /// transaction no sooner than this: each read then carries more events, and the bus's round trips do not compete
     /// with the writers' when the database is busiest (at saturation on two cores 50 ms halved the reads of 20 ms, and
-    /// commit → other node stayed under ~60 ms at p99).
+    /// commit → other node stayed under 80 ms at p99).
     /// </summary>
     public TimeSpan BusyInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
