@@ -36,12 +36,13 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
     private int idle;
     // 1: this node committed since its last read began: more commits are likely soon.
     private int active;
-    // Events delivered since the stream's rate was last measured (every RateWindow), and the interval that rate gives:
-    // between this node's announces, and the least wait before looking again for events held back.
+    // Events delivered since the stream's rate was last measured (every RateWindow), and whether that rate was busy.
     private long delivered;
     private bool busy;
-    private TimeSpan interval;
     private volatile bool notified;
+
+    /// <summary>Between this node's announces, and the least wait before looking again for events held back while busy.</summary>
+    private TimeSpan Interval => busy ? options.Value.BusyInterval : options.Value.NotifyInterval;
 
     /// <summary>The application name of each node's bus connection (in <c>pg_stat_activity</c>).</summary>
     public const string ApplicationName = "cc_bus";
@@ -101,7 +102,6 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         var retry = HeldBackFirstRetry;
         var sinceAnnounce = Stopwatch.StartNew();
         var window = Stopwatch.StartNew();
-        interval = o.NotifyInterval;
         NpgsqlConnection? conn = null;
         try
         {
@@ -112,23 +112,22 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
                     conn ??= await ListenAsync(ct);
                     notified = false;
                     // Over at least two intervals: a busy node reads once per interval, and a window without a read is not a quiet one.
-                    if (window.Elapsed >= RateWindow && window.Elapsed >= 2 * interval)
+                    if (window.Elapsed >= RateWindow && window.Elapsed >= 2 * Interval)
                     {
                         var rate = delivered / window.Elapsed.TotalSeconds;
                         delivered = 0;
                         busy = rate >= o.BusyRate;
-                        interval = busy ? o.BusyInterval : o.NotifyInterval;
                         window.Restart();
                     }
                     var committing = Interlocked.Exchange(ref active, 0) == 1;
-                    var announce = sinceAnnounce.Elapsed >= interval && Interlocked.Exchange(ref unannounced, 0) == 1;
+                    var announce = sinceAnnounce.Elapsed >= Interval && Interlocked.Exchange(ref unannounced, 0) == 1;
                     if (announce) sinceAnnounce.Restart();
                     var heldBack = await DrainAsync(conn, o.BatchSize, announce, ct);
                     ready.TrySetResult();
                     // Events committed behind a still-running older transaction: look again soon, not at the next wake-up;
                     // while the stream is busy, wake-ups come every busy interval and each read finds something held
                     // back, so the next one is soon enough (looking sooner doubled the reads at saturation).
-                    var again = busy && retry < interval ? interval : retry;
+                    var again = busy && retry < Interval ? Interval : retry;
                     await WaitForNextReadAsync(conn, heldBack ? again : null, committing, sinceAnnounce, ct);
                     retry = heldBack ? TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, HeldBackMaxRetry.Ticks)) : HeldBackFirstRetry;
                 }
@@ -184,7 +183,7 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         if (notified) return;
         if (Volatile.Read(ref unannounced) == 1)
         {
-            var gap = interval - sinceAnnounce.Elapsed;
+            var gap = Interval - sinceAnnounce.Elapsed;
             if (retry < gap) gap = retry.Value;
             // Short: another node's NOTIFY meanwhile waits in the socket and only makes the read after this one sooner.
             if (gap > TimeSpan.Zero) await Task.Delay(gap, ct);
@@ -197,7 +196,7 @@ public sealed class EventBus(NpgsqlDataSource dataSource, IOptions<BusOptions> o
         }
         if (committing)
         {
-            await Task.Delay(interval, ct);
+            await Task.Delay(Interval, ct);
             if (Volatile.Read(ref unannounced) == 1) return;
         }
         Interlocked.Exchange(ref idle, 1);

@@ -46,7 +46,7 @@ public sealed class CsvImportService(
         using var reader = Open(path);
         try
         {
-            var header = reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty.");
+            var header = HeaderOf(reader);
             var sample = new List<IReadOnlyList<string>>();
             while (sample.Count < rows && reader.Read() is { } record)
                 if (!IsBlank(record)) sample.Add(record);
@@ -64,7 +64,7 @@ public sealed class CsvImportService(
         using var reader = Open(path);
         try
         {
-            var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty."), CsvPresets.Get(preset), mapping,
+            var mapper = await MapperAsync(HeaderOf(reader), CsvPresets.Get(preset), mapping,
                 "import", 0, "preview", ct);
             var preview = new List<CsvPreviewRow>();
             var errors = new List<CsvRowError>();
@@ -103,7 +103,7 @@ public sealed class CsvImportService(
             sha = await HashAsync(path, ct);
             var watch = Stopwatch.StartNew();
             using var reader = Open(path);
-            var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty."), definition, mapping, actor.Name, id, sha, ct);
+            var mapper = await MapperAsync(HeaderOf(reader), definition, mapping, actor.Name, id, sha, ct);
             var errors = new List<CsvRowError>();
             var beat = Stopwatch.StartNew();
             while (reader.Read() is { } record)
@@ -239,7 +239,7 @@ public sealed class CsvImportService(
             var reader = Open(path);
             try
             {
-                var mapper = await MapperAsync(reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty."), CsvPresets.Get(load.Preset),
+                var mapper = await MapperAsync(HeaderOf(reader), CsvPresets.Get(load.Preset),
                     load.Mapping, actor.Name, id, load.Sha256 ?? "", CancellationToken.None);
                 producer = ProduceAsync(reader, mapper, skipBad, chunks.Writer, stop.Token);
             }
@@ -350,6 +350,8 @@ public sealed class CsvImportService(
 
     private static CsvReader Open(string path) =>
         new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan));
+
+    private static string[] HeaderOf(CsvReader reader) => reader.Read() ?? throw new CsvImportException(CsvFailure.Empty, "The file is empty.");
 
     private static bool IsBlank(string[] record) => record.Length == 1 && record[0].Length == 0;
 

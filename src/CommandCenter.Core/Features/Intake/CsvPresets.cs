@@ -87,9 +87,12 @@ public static class CsvPresets
     public static readonly IReadOnlyList<CsvPreset> All = [NativePreset, Nyc311Preset, La311Preset];
 
     /// <exception cref="CsvImportException">No preset has this key.</exception>
-    public static CsvPreset Get(string key) =>
-        All.FirstOrDefault(p => p.Key == key) ?? throw new CsvImportException(CsvFailure.UnknownPreset, $"Unknown preset '{key}': use {string.Join(", ", All.Select(p => p.Key))}.", key,
-            string.Join(", ", All.Select(p => p.Key)));
+    public static CsvPreset Get(string key)
+    {
+        if (All.FirstOrDefault(p => p.Key == key) is { } preset) return preset;
+        var keys = string.Join(", ", All.Select(p => p.Key));
+        throw new CsvImportException(CsvFailure.UnknownPreset, $"Unknown preset '{key}': use {keys}.", key, keys);
+    }
 
     /// <summary>The preset's default mapping for a file: the preset's columns that the header has (others stay unmapped).</summary>
     public static IReadOnlyDictionary<CsvField, string> ColumnsFor(CsvPreset preset, IReadOnlyList<string> headers)

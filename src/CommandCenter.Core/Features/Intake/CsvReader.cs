@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace CommandCenter.Core.Features.Intake;
@@ -116,7 +115,7 @@ public sealed class CsvReader : IDisposable
     {
         if (field.Length + text.Length > MaxFieldLength)
             throw new CsvFormatException(Record, CsvFailure.FieldTooLong, $"A field is longer than {MaxFieldLength:N0} characters (a quote that is never closed?).",
-                MaxFieldLength.ToString(CultureInfo.InvariantCulture));
+                CsvImportException.Invariant(MaxFieldLength));
         field.Append(text);
     }
 
